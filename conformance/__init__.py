@@ -1,0 +1,1 @@
+"""Conformance harness: suites of checks over a facility's recorded attempts, reports, demo facility."""

@@ -1,0 +1,97 @@
+"""Demo data: the 79 Ninh Thuận facilities, accounts with known passwords, test certificates,
+and accepted episodes of every form of care, submitted through the real intake and pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from fixtures.envelope import b64, envelope
+from fixtures.generator import generate
+from fixtures.pki import TestCA
+from sandbox import admin, auth, intake
+from sandbox.context import Context
+from sandbox.errors import ConflictError
+from sandbox.pipeline.service import process_submission
+from sandbox.security import md5_upper
+from sandbox.settings import ROOT, Settings
+
+DEMO_FACILITIES = ("58001", "58002", "58011", "58114")
+DEMO_FORMS = ("kham", "ngoai_tru", "noi_tru", "ban_ngay", "linh_thuoc", "tu_xa")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    facility: str
+
+
+def demo_accounts() -> list[DemoAccount]:
+    out = []
+    for code in DEMO_FACILITIES:
+        out.append(DemoAccount(f"{code}_BV", f"Demo@{code}", code))
+        out.append(DemoAccount(f"{code}.ktv01", f"Ktv01@{code}", code))
+    return out
+
+
+def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_form: int = 1) -> dict:
+    added = admin.seed_facilities(ctx)
+    accounts = []
+    for acc in demo_accounts():
+        try:
+            admin.add_account(ctx, acc.username, acc.facility, acc.password,
+                              full_name="Tài khoản cơ sở" if acc.username.endswith("_BV") else "Kỹ thuật viên 01")
+        except ConflictError:
+            pass
+        accounts.append(acc)
+    pki_dir.mkdir(parents=True, exist_ok=True)
+    ca = TestCA(now=ctx.clock.now())
+    (pki_dir / "ca.pem").write_bytes(ca.cert_pem)
+    certs = []
+    for code in DEMO_FACILITIES:
+        registered = [c for c in admin.list_certificates(ctx, code) if c["state"] == "valid"]
+        if registered and (pki_dir / f"{code}.key.pem").exists():
+            certs.extend(registered)  # a second `demo` run keeps the keys it handed out
+            continue
+        cred = ca.issue(code, f"Cơ sở {code}")
+        (pki_dir / f"{code}.key.pem").write_bytes(cred.key_pem)
+        (pki_dir / f"{code}.cert.pem").write_bytes(cred.cert_pem)
+        certs.append(admin.add_certificate(ctx, code, cred.cert_pem))
+    transactions = []
+    for code in DEMO_FACILITIES:
+        acc = next(a for a in accounts if a.facility == code)
+        token = auth.take_token(ctx, acc.username, md5_upper(acc.password), None)
+        headers = {"accessToken": token.access_token, "tokenId": token.id_token,
+                   "passwordHash": md5_upper(acc.password)}
+        for form in DEMO_FORMS:
+            for n in range(episodes_per_form):
+                episode = generate(seed * 100 + n, code, form)
+                payload = envelope(code, [episode.documents()])
+                form_data = {"username": acc.username, "loaiHoSo": "130", "maTinh": code[:2],
+                             "maCSKCB": code, "fileHSBase64": b64(payload)}
+                receipt = intake.receive(ctx, "guiHoSoXmlQD3176", headers, form_data, None)
+                process_submission(ctx, receipt.transaction_id)
+                transactions.append(receipt.transaction_id)
+    return {"facilitiesAdded": added, "accounts": accounts, "certificates": certs,
+            "transactions": transactions, "pkiDir": str(pki_dir)}
+
+
+@click.command("demo")
+@click.option("--seed", default=2733, show_default=True)
+@click.option("--pki-dir", type=click.Path(path_type=Path), default=ROOT / "var" / "demo-pki", show_default=True)
+def demo_command(seed, pki_dir):
+    """Nạp dữ liệu mẫu: 79 cơ sở, tài khoản, chứng thư thử nghiệm, hồ sơ đã tiếp nhận."""
+    from sandbox.storage.migrate import upgrade
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    ctx = Context.create(settings)
+    result = load_demo(ctx, pki_dir, seed=seed)
+    click.echo(f"Cơ sở mới: {result['facilitiesAdded']} · giao dịch mẫu: {len(result['transactions'])}")
+    click.echo("Tài khoản mẫu (username / mật khẩu / cơ sở) — chỉ dùng trong sandbox:")
+    for acc in result["accounts"]:
+        click.echo(f"  {acc.username:<18} {acc.password:<14} {acc.facility}")
+    click.echo(f"Khóa và chứng thư thử nghiệm: {result['pkiDir']}")
+    click.echo(f"Admin token (X-Admin-Token): {settings.admin_token}")

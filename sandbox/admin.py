@@ -1,0 +1,155 @@
+"""Administration operations for Sở Y tế / BHXH tỉnh, shared by the CLI and the admin API.
+
+Every function takes the runtime context, does one unit of work and returns plain dicts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .clock import as_utc, format_offset, parse_offset
+from .context import Context
+from .errors import InvalidInputError
+from .storage import registry
+from .storage.models import Account, Certificate, Facility
+
+
+def facility_dict(f: Facility) -> dict:
+    return {"code": f.code, "name": f.name, "provinceCode": f.province_code, "status": f.status}
+
+
+def account_dict(a: Account) -> dict:
+    return {"username": a.username, "facility": a.facility_code, "fullName": a.full_name, "kind": a.kind,
+            "active": a.active, "locked": a.locked_until is not None,
+            "lockedUntil": as_utc(a.locked_until).isoformat() if a.locked_until else None,
+            "allowedIps": [ip for ip in a.allowed_ips.split(",") if ip]}
+
+
+def certificate_dict(c: Certificate, now=None) -> dict:
+    state = "revoked" if c.revoked_at else "valid"
+    if not c.revoked_at and now is not None:
+        if as_utc(c.not_after) < now:
+            state = "expired"
+        elif as_utc(c.not_before) > now:
+            state = "not_yet_valid"
+    return {"facility": c.facility_code, "fingerprint": c.fingerprint, "subject": c.subject,
+            "issuer": c.issuer, "serial": c.serial, "notBefore": as_utc(c.not_before).isoformat(),
+            "notAfter": as_utc(c.not_after).isoformat(), "state": state,
+            "revokedAt": as_utc(c.revoked_at).isoformat() if c.revoked_at else None,
+            "revocationReason": c.revocation_reason}
+
+
+# --- facilities --------------------------------------------------------------------------------
+def add_facility(ctx: Context, code: str, name: str) -> dict:
+    with ctx.db.session() as s:
+        return facility_dict(registry.add_facility(s, code.strip(), name, ctx.clock.now()))
+
+
+def set_facility_status(ctx: Context, code: str, status: str) -> dict:
+    with ctx.db.session() as s:
+        return facility_dict(registry.set_facility_status(s, code, status))
+
+
+def list_facilities(ctx: Context, province: str | None = None) -> list[dict]:
+    with ctx.db.read() as s:
+        return [facility_dict(f) for f in registry.list_facilities(s, province)]
+
+
+def seed_facilities(ctx: Context) -> int:
+    from .reference.facilities import ninh_thuan_facilities
+    added = 0
+    with ctx.db.session() as s:
+        for seed in ninh_thuan_facilities():
+            if s.get(Facility, seed.code) is None:
+                registry.add_facility(s, seed.code, seed.name, ctx.clock.now())
+                added += 1
+    return added
+
+
+# --- accounts ----------------------------------------------------------------------------------
+def add_account(ctx: Context, username: str, facility: str, password: str, full_name: str = "",
+                allowed_ips=None) -> dict:
+    with ctx.db.session() as s:
+        account = registry.add_account(s, username.strip(), facility.strip(), password, ctx.clock.now(),
+                                       iterations=ctx.settings.password_hash_iterations,
+                                       full_name=full_name, allowed_ips=allowed_ips)
+        return account_dict(account)
+
+
+def update_account(ctx: Context, username: str, *, active: bool | None = None, unlock: bool = False,
+                   allowed_ips=None, password: str | None = None) -> dict:
+    from .security import hash_credential, md5_upper
+    with ctx.db.session() as s:
+        account = registry.require_account(s, username)
+        if active is not None:
+            account.active = active
+        if unlock:
+            account.locked_until = None
+            account.failed_logins = 0
+        if allowed_ips is not None:
+            account.allowed_ips = registry.parse_ip_list(allowed_ips)
+        if password is not None:
+            if len(password) < 8:
+                raise InvalidInputError("mật khẩu cần tối thiểu 8 ký tự", "password needs at least 8 characters")
+            account.password_hash = hash_credential(md5_upper(password), ctx.settings.password_hash_iterations)
+        return account_dict(account)
+
+
+def list_accounts(ctx: Context, facility: str | None = None) -> list[dict]:
+    with ctx.db.read() as s:
+        return [account_dict(a) for a in registry.list_accounts(s, facility)]
+
+
+# --- certificates ------------------------------------------------------------------------------
+def add_certificate(ctx: Context, facility: str, pem: bytes | str) -> dict:
+    with ctx.db.session() as s:
+        return certificate_dict(registry.add_certificate(s, facility, pem, ctx.clock.now()), ctx.clock.now())
+
+
+def revoke_certificate(ctx: Context, fingerprint: str, reason: str = "", facility: str | None = None) -> list[dict]:
+    with ctx.db.session() as s:
+        now = ctx.clock.now()
+        return [certificate_dict(c, now) for c in registry.revoke_certificate(s, fingerprint, now, reason, facility)]
+
+
+def list_certificates(ctx: Context, facility: str | None = None) -> list[dict]:
+    with ctx.db.read() as s:
+        now = ctx.clock.now()
+        return [certificate_dict(c, now) for c in registry.find_certificates(s, facility_code=facility)]
+
+
+# --- clock -------------------------------------------------------------------------------------
+def clock_state(ctx: Context) -> dict:
+    return {"offset": format_offset(ctx.clock.offset()), "offsetSeconds": ctx.clock.offset().total_seconds(),
+            "now": ctx.clock.now().isoformat(timespec="seconds")}
+
+
+def set_clock(ctx: Context, offset: str) -> dict:
+    try:
+        delta = parse_offset(offset)
+    except ValueError as exc:
+        raise InvalidInputError("độ lệch dạng +36h, -2d, 90m hoặc 0", str(exc)) from exc
+    ctx.clock.set_offset(delta)
+    return clock_state(ctx)
+
+
+def readiness(ctx: Context) -> list[dict]:
+    """Per facility: accounts, valid certificates and submission counts (Sở Y tế overview)."""
+    from sqlalchemy import func
+    from .storage.models import Episode, Submission
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        accounts = dict(s.execute(select(Account.facility_code, func.count()).group_by(Account.facility_code)).all())
+        certs: dict[str, int] = {}
+        for c in s.scalars(select(Certificate)):
+            if c.revoked_at is None and as_utc(c.not_before) <= now <= as_utc(c.not_after):
+                certs[c.facility_code] = certs.get(c.facility_code, 0) + 1
+        subs = dict(s.execute(select(Submission.facility_code, func.count()).group_by(Submission.facility_code)).all())
+        accepted = dict(s.execute(select(Episode.facility_code, func.count())
+                                  .where(Episode.status == "HOP_LE").group_by(Episode.facility_code)).all())
+        out = []
+        for f in registry.list_facilities(s):
+            out.append({**facility_dict(f), "accounts": accounts.get(f.code, 0),
+                        "validCertificates": certs.get(f.code, 0), "submissions": subs.get(f.code, 0),
+                        "acceptedEpisodes": accepted.get(f.code, 0)})
+        return out

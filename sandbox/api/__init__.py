@@ -1,0 +1,1 @@
+"""Thin connexion handlers, one module per spec."""

@@ -1,0 +1,119 @@
+"""Handlers of openapi/admin.yaml; each delegates to sandbox.admin."""
+
+from __future__ import annotations
+
+import functools
+
+import flask
+
+from .. import admin
+from ..errors import AuthorisationError
+from ..result_codes import ResultCode
+from ..security import same
+from .common import answer_errors, context
+
+
+def check_admin_token(token, required_scopes=None):
+    """Connexion security hook: the header must be present; its value is checked per app below."""
+    return {"sub": "admin"} if token else None
+
+
+def admin_only(fn):
+    """Compare X-Admin-Token with this app's settings (the security middleware has no app context)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        token = flask.request.headers.get("X-Admin-Token", "")
+        if not same(token, context().settings.admin_token):
+            raise AuthorisationError("gửi header X-Admin-Token đúng", "send the right X-Admin-Token header",
+                                     code=ResultCode.ADMIN_TOKEN_INVALID)
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+@answer_errors
+@admin_only
+def list_facilities(province=None):
+    return admin.list_facilities(context(), province)
+
+
+@answer_errors
+@admin_only
+def add_facility(body):
+    return admin.add_facility(context(), body["code"], body["name"]), 201
+
+
+@answer_errors
+@admin_only
+def suspend_facility(code):
+    return admin.set_facility_status(context(), code, "suspended")
+
+
+@answer_errors
+@admin_only
+def activate_facility(code):
+    return admin.set_facility_status(context(), code, "active")
+
+
+@answer_errors
+@admin_only
+def list_accounts(facility=None):
+    return admin.list_accounts(context(), facility)
+
+
+@answer_errors
+@admin_only
+def add_account(body):
+    return admin.add_account(context(), body["username"], body["facility"], body["password"],
+                             body.get("fullName", ""), body.get("allowedIps")), 201
+
+
+@answer_errors
+@admin_only
+def update_account(username, body):
+    return admin.update_account(context(), username, active=body.get("active"),
+                                unlock=bool(body.get("unlock")), allowed_ips=body.get("allowedIps"),
+                                password=body.get("password"))
+
+
+@answer_errors
+@admin_only
+def list_certificates(facility=None):
+    return admin.list_certificates(context(), facility)
+
+
+@answer_errors
+@admin_only
+def add_certificate(body):
+    return admin.add_certificate(context(), body["facility"], body["pem"]), 201
+
+
+@answer_errors
+@admin_only
+def revoke_certificate(fingerprint, body=None):
+    body = body or {}
+    return admin.revoke_certificate(context(), fingerprint, body.get("reason", ""), body.get("facility"))
+
+
+@answer_errors
+@admin_only
+def get_clock():
+    return admin.clock_state(context())
+
+
+@answer_errors
+@admin_only
+def set_clock(body):
+    return admin.set_clock(context(), body["offset"])
+
+
+@answer_errors
+@admin_only
+def readiness():
+    return admin.readiness(context())
+
+
+@answer_errors
+@admin_only
+def process_pending():
+    from ..pipeline.service import process_pending as run
+    return {"processed": run(context())}

@@ -1,0 +1,139 @@
+"""Account rules of the gateway (QĐ 2733, CV 1923): token issue, token check, lock-out, IP allowlist."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from .clock import as_utc
+from .context import Context
+from .errors import AuthenticationError, AuthorisationError
+from .result_codes import ResultCode as RC
+from .security import keyed_digest, new_token_pair, normalise_md5, same, verify_credential
+from .storage.models import Account, ApiToken, Facility
+from .storage.registry import get_account
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    id_token: str
+    username: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated account behind a gateway call."""
+    account_id: int
+    username: str
+    facility_code: str
+
+
+def ip_allowed(allowed: str, client_ip: str | None) -> bool:
+    if not allowed:
+        return True
+    if not client_ip:
+        return False
+    try:
+        ip = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in allowed.split(",") if net)
+
+
+def _check_standing(account: Account, facility: Facility, client_ip: str | None) -> None:
+    if not account.active:
+        raise AuthorisationError("liên hệ BHXH tỉnh để kích hoạt lại tài khoản",
+                                 "ask BHXH tỉnh to re-enable the account", code=RC.ACCOUNT_INACTIVE)
+    if facility.status != "active":
+        raise AuthorisationError(f"cơ sở {facility.code} đang tạm ngừng; liên hệ Sở Y tế",
+                                 f"facility {facility.code} is suspended; contact the Sở Y tế",
+                                 code=RC.FACILITY_SUSPENDED)
+    if not ip_allowed(account.allowed_ips, client_ip):
+        raise AuthorisationError(f"IP {client_ip} chưa đăng ký (mẫu 01/dk-ip-ctn)",
+                                 f"IP {client_ip} is not registered (form 01/dk-ip-ctn)",
+                                 code=RC.IP_NOT_ALLOWED)
+
+
+def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> IssuedToken:
+    """POST /api/token/take.  A failed attempt is counted (and committed) before refusing."""
+    settings = ctx.settings
+    now = ctx.clock.now()
+    refusal: AuthenticationError | AuthorisationError | None = None
+    with ctx.db.session() as s:
+        account = get_account(s, username)
+        if account is None:
+            raise AuthenticationError("kiểm tra username và MD5 (chữ in hoa) của mật khẩu",
+                                      "check the username and the uppercase MD5 of the password",
+                                      code=RC.BAD_CREDENTIALS)
+        if account.locked_until is not None and as_utc(account.locked_until) > now:
+            until = as_utc(account.locked_until).isoformat(timespec="minutes")
+            raise AuthenticationError(f"thử lại sau {until} (UTC)", f"try again after {until} UTC",
+                                      code=RC.ACCOUNT_LOCKED)
+        if not verify_credential(password_md5, account.password_hash):
+            account.failed_logins += 1
+            left = settings.max_failed_logins - account.failed_logins
+            if left <= 0:
+                account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                account.failed_logins = 0
+                refusal = AuthenticationError(
+                    f"đã sai {settings.max_failed_logins} lần, khóa {settings.lockout_minutes} phút",
+                    f"{settings.max_failed_logins} failures, locked for {settings.lockout_minutes} minutes",
+                    code=RC.ACCOUNT_LOCKED)
+            else:
+                refusal = AuthenticationError(
+                    f"password phải là MD5 chữ in hoa của mật khẩu; còn {left} lần thử",
+                    f"password must be the uppercase MD5 of the password; {left} tries left",
+                    code=RC.BAD_CREDENTIALS)
+        else:
+            facility = s.get(Facility, account.facility_code)
+            _check_standing(account, facility, client_ip)
+            account.failed_logins = 0
+            account.locked_until = None
+            access, id_token = new_token_pair()
+            expires = now + timedelta(minutes=settings.token_lifetime_minutes)
+            s.execute(delete(ApiToken).where(ApiToken.account_id == account.id, ApiToken.expires_at < now))
+            s.add(ApiToken(digest=keyed_digest(settings.secret_key, access, id_token),
+                           account_id=account.id,
+                           password_proof=keyed_digest(settings.secret_key, "pw", normalise_md5(password_md5)),
+                           issued_at=now, expires_at=expires))
+            issued = IssuedToken(access, id_token, account.username, expires)
+    if refusal is not None:
+        raise refusal
+    return issued
+
+
+def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
+                 password_hash: str | None, client_ip: str | None) -> Caller:
+    """Check the accessToken / tokenId / passwordHash headers of a gateway call."""
+    if not access_token or not id_token:
+        missing = ", ".join(n for n, v in (("accessToken", access_token), ("tokenId", id_token)) if not v)
+        raise AuthenticationError(f"thiếu header {missing}; gọi /api/token/take để lấy token",
+                                  f"missing header {missing}; call /api/token/take first",
+                                  code=RC.TOKEN_MISSING)
+    settings = ctx.settings
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        token = s.scalar(select(ApiToken).where(
+            ApiToken.digest == keyed_digest(settings.secret_key, access_token, id_token)))
+        if token is None:
+            raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
+                                      "accessToken/tokenId were not issued here or do not belong together",
+                                      code=RC.TOKEN_INVALID)
+        if as_utc(token.expires_at) <= now:
+            raise AuthenticationError(f"token hết hạn lúc {as_utc(token.expires_at):%Y-%m-%d %H:%M} UTC",
+                                      f"token expired at {as_utc(token.expires_at):%Y-%m-%d %H:%M} UTC",
+                                      code=RC.TOKEN_EXPIRED)
+        proof = keyed_digest(settings.secret_key, "pw", normalise_md5(password_hash or ""))
+        if not password_hash or not same(proof, token.password_proof):
+            raise AuthenticationError("passwordHash phải là MD5 chữ in hoa của mật khẩu đã dùng lấy token",
+                                      "passwordHash must be the uppercase MD5 used to take the token",
+                                      code=RC.PASSWORD_HASH_MISMATCH)
+        account = s.get(Account, token.account_id)
+        facility = s.get(Facility, account.facility_code)
+        _check_standing(account, facility, client_ip)
+        return Caller(account.id, account.username, account.facility_code)

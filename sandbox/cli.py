@@ -1,0 +1,285 @@
+"""skdt-sandbox: the console command Sở Y tế and BHXH staff script (database from DATABASE_URL)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import admin
+from .context import Context
+from .errors import SandboxError
+from .settings import ROOT, Settings
+
+
+def _ctx() -> Context:
+    return Context.create(Settings.from_env())
+
+
+def _out(data, as_json: bool, line=None) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif isinstance(data, list):
+        for item in data:
+            click.echo(line(item) if line else item)
+    else:
+        click.echo(line(data) if line else data)
+
+
+class SandboxGroup(click.Group):
+    """Turn SandboxError into a Vietnamese + English message and exit status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SandboxError as exc:
+            click.echo(f"Lỗi [{exc.code_info.code}]: {exc.message_vi}", err=True)
+            click.echo(f"Error [{exc.code_info.code}]: {exc.message_en}", err=True)
+            sys.exit(1)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="JSON output for scripts")
+
+
+@click.group(cls=SandboxGroup)
+@click.option("-v", "--verbose", is_flag=True)
+def main(verbose: bool) -> None:
+    """Sandbox Cổng giám định BHYT / Sổ SKĐT / VNeID — quản trị."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Tạo/nâng cấp cơ sở dữ liệu (Alembic upgrade head)."""
+    from .storage.migrate import upgrade
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    click.echo(f"Cơ sở dữ liệu sẵn sàng / database ready: {settings.database_url.split('@')[-1]}")
+
+
+# --- facilities --------------------------------------------------------------------------------
+@main.group()
+def facility() -> None:
+    """Cơ sở KCB (mã QĐ 384)."""
+
+
+def _facility_line(f):
+    return f"{f['code']}  {f['status']:<9}  {f['name']}"
+
+
+@facility.command("add")
+@click.argument("code")
+@click.argument("name")
+@json_option
+def facility_add(code, name, as_json):
+    _out(admin.add_facility(_ctx(), code, name), as_json, _facility_line)
+
+
+@facility.command("suspend")
+@click.argument("code")
+@json_option
+def facility_suspend(code, as_json):
+    _out(admin.set_facility_status(_ctx(), code, "suspended"), as_json, _facility_line)
+
+
+@facility.command("activate")
+@click.argument("code")
+@json_option
+def facility_activate(code, as_json):
+    _out(admin.set_facility_status(_ctx(), code, "active"), as_json, _facility_line)
+
+
+@facility.command("list")
+@click.option("--province")
+@json_option
+def facility_list(province, as_json):
+    _out(admin.list_facilities(_ctx(), province), as_json, _facility_line)
+
+
+@facility.command("seed")
+def facility_seed():
+    """Nạp 79 cơ sở của Ninh Thuận (Phụ lục 4)."""
+    click.echo(f"Đã thêm {admin.seed_facilities(_ctx())} cơ sở")
+
+
+# --- accounts ----------------------------------------------------------------------------------
+@main.group()
+def account() -> None:
+    """Tài khoản liên thông (gắn với một cơ sở)."""
+
+
+def _account_line(a):
+    state = "hoạt động" if a["active"] else "vô hiệu"
+    if a["locked"]:
+        state += ", đang khóa"
+    ips = ",".join(a["allowedIps"]) or "mọi IP"
+    return f"{a['username']:<24} {a['facility']}  {state:<22} {ips}"
+
+
+@account.command("add")
+@click.argument("username")
+@click.option("--facility", required=True)
+@click.option("--password", required=True)
+@click.option("--name", "full_name", default="")
+@click.option("--ip", "ips", multiple=True, help="registered public IP / network (repeatable)")
+@json_option
+def account_add(username, facility, password, full_name, ips, as_json):
+    _out(admin.add_account(_ctx(), username, facility, password, full_name, list(ips) or None), as_json,
+         _account_line)
+
+
+@account.command("disable")
+@click.argument("username")
+@json_option
+def account_disable(username, as_json):
+    _out(admin.update_account(_ctx(), username, active=False), as_json, _account_line)
+
+
+@account.command("enable")
+@click.argument("username")
+@json_option
+def account_enable(username, as_json):
+    _out(admin.update_account(_ctx(), username, active=True), as_json, _account_line)
+
+
+@account.command("unlock")
+@click.argument("username")
+@json_option
+def account_unlock(username, as_json):
+    _out(admin.update_account(_ctx(), username, unlock=True), as_json, _account_line)
+
+
+@account.command("set-ips")
+@click.argument("username")
+@click.argument("ips", nargs=-1)
+@json_option
+def account_set_ips(username, ips, as_json):
+    """Đặt danh sách IP được phép (không truyền IP nào = mọi IP)."""
+    _out(admin.update_account(_ctx(), username, allowed_ips=list(ips)), as_json, _account_line)
+
+
+@account.command("list")
+@click.option("--facility")
+@json_option
+def account_list(facility, as_json):
+    _out(admin.list_accounts(_ctx(), facility), as_json, _account_line)
+
+
+# --- certificates ------------------------------------------------------------------------------
+@main.group()
+def cert() -> None:
+    """Chứng thư số của cơ sở (để kiểm tra chữ ký CHUKYDONVI)."""
+
+
+def _cert_line(c):
+    return f"{c['facility']}  {c['state']:<13} {c['fingerprint']}  đến {c['notAfter'][:10]}  {c['subject']}"
+
+
+@cert.command("add")
+@click.option("--facility", required=True)
+@click.argument("pem_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def cert_add(facility, pem_file, as_json):
+    _out(admin.add_certificate(_ctx(), facility, pem_file.read_bytes()), as_json, _cert_line)
+
+
+@cert.command("revoke")
+@click.argument("fingerprint")
+@click.option("--reason", default="")
+@click.option("--facility")
+@json_option
+def cert_revoke(fingerprint, reason, facility, as_json):
+    _out(admin.revoke_certificate(_ctx(), fingerprint, reason, facility), as_json, _cert_line)
+
+
+@cert.command("list")
+@click.option("--facility")
+@json_option
+def cert_list(facility, as_json):
+    _out(admin.list_certificates(_ctx(), facility), as_json, _cert_line)
+
+
+# --- clock -------------------------------------------------------------------------------------
+@main.group()
+def clock() -> None:
+    """Đồng hồ sandbox (giờ thật + độ lệch)."""
+
+
+def _clock_line(c):
+    return f"độ lệch {c['offset']} · bây giờ (sandbox) {c['now']}"
+
+
+@clock.command("set")
+@click.argument("offset")
+@json_option
+def clock_set(offset, as_json):
+    """OFFSET: +36h, -2d, 90m, 0 …"""
+    _out(admin.set_clock(_ctx(), offset), as_json, _clock_line)
+
+
+@clock.command("show")
+@json_option
+def clock_show(as_json):
+    _out(admin.clock_state(_ctx()), as_json, _clock_line)
+
+
+# --- processing, demo, serve -------------------------------------------------------------------
+@main.command("process-pending")
+def process_pending_cmd():
+    """Xử lý mọi hồ sơ đã tiếp nhận nhưng chưa xử lý (sau sự cố)."""
+    from .pipeline.service import process_pending
+    click.echo(f"Đã xử lý {process_pending(_ctx())} giao dịch")
+
+
+@main.command("readiness")
+@json_option
+def readiness_cmd(as_json):
+    """Tình trạng sẵn sàng theo cơ sở."""
+    _out(admin.readiness(_ctx()), as_json,
+         lambda r: f"{r['code']} {r['status']:<9} tài khoản {r['accounts']} · chứng thư hợp lệ "
+                   f"{r['validCertificates']} · giao dịch {r['submissions']} · hồ sơ hợp lệ {r['acceptedEpisodes']}  {r['name']}")
+
+
+@main.command("docs")
+def docs_cmd():
+    """Viết lại bảng mã kết quả trong README và enum trong openapi/gateway.yaml."""
+    from .docs import write_all
+    changed = write_all(ROOT)
+    click.echo("Đã cập nhật: " + (", ".join(str(p.relative_to(ROOT)) for p in changed) or "không có thay đổi"))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help=">1 runs gunicorn with uvicorn workers")
+def serve(host, port, workers):
+    """Chạy sandbox (cổng giám định, portal, Swagger UI tại /ui)."""
+    from .storage.migrate import upgrade
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    click.echo(f"Sandbox: http://{host}:{port}/ui (gateway) · /admin/api/ui · /portal/")
+    if workers > 1:
+        import os
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "sandbox.asgi:app", "-k",
+                                   "uvicorn_worker.UvicornWorker", "-w", str(workers), "-b", f"{host}:{port}"])
+    import uvicorn
+    from .app import create_app
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _load_plugins() -> None:
+    """Commands from other packages (conformance: demo, samples …) via the entry-point group
+    ``skdt_sandbox.commands``; sandbox itself never imports them."""
+    from importlib.metadata import entry_points
+    for ep in entry_points(group="skdt_sandbox.commands"):
+        main.add_command(ep.load(), ep.name)
+
+
+_load_plugins()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Processing of acknowledged submissions: parse, verify, validate, judge; pure stages."""

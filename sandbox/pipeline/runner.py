@@ -1,0 +1,74 @@
+"""Run the registered checks over a stored payload and return the verdicts, without touching storage."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..result_codes import ResultCode as RC
+from . import structure  # noqa: F401  (registers the structural checks)
+from .findings import Finding, finding
+from .parsing import (ROOT_HOSO, XmlRefused, parse_document, read_envelope, table_rows, text_of)
+from .stages import DOCUMENT_CHECKS, ENVELOPE_CHECKS, HOSO_CHECKS, StageContext
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """The verdict on one HOSO (or one XML0/XML12 row)."""
+    position: int
+    ma_lk: str
+    findings: tuple[Finding, ...]
+    content_sha256: str
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: tuple[Finding, ...] = field(default_factory=tuple)     # envelope / document level
+    records: tuple[RecordOutcome, ...] = field(default_factory=tuple)
+
+    @property
+    def envelope_valid(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+def _hoso_digest(hoso) -> str:
+    h = hashlib.sha256()
+    for f in sorted(hoso.files, key=lambda f: f.loai):
+        h.update(f.loai.encode() + b"\x00" + (f.raw or b"") + b"\x00")
+    return h.hexdigest()
+
+
+def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
+    try:
+        root = parse_document(payload)
+    except XmlRefused as exc:  # stored payloads were parsed at intake; this is a safety net
+        return Outcome((finding(RC.ENV_BAD_CONTENT, hint_vi=exc.detail_vi, hint_en=exc.detail, line=exc.line),))
+    if ctx.kind == "HOSO" and root.tag == ROOT_HOSO:
+        envelope = read_envelope(root, decoded_limit)
+        env_findings: list[Finding] = []
+        for check in ENVELOPE_CHECKS:
+            env_findings.extend(check.fn(envelope, ctx))
+        records = []
+        for hoso in envelope.hosos:
+            found: list[Finding] = []
+            for check in HOSO_CHECKS:
+                found.extend(check.fn(hoso, envelope, ctx))
+            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso)))
+        return Outcome(tuple(env_findings), tuple(records))
+    doc_findings: list[Finding] = []
+    for check in DOCUMENT_CHECKS:
+        doc_findings.extend(check.fn(root, ctx))
+    records = []
+    for i, row in enumerate(table_rows(root), start=1):
+        ma_lk = text_of(row, "MA_LK")
+        own = tuple(f for f in doc_findings if f.ma_lk and f.ma_lk == ma_lk)
+        digest = hashlib.sha256(etree.tostring(row, method="c14n")).hexdigest()
+        records.append(RecordOutcome(i, ma_lk, own, digest))
+    shared = tuple(f for f in doc_findings if not f.ma_lk)
+    return Outcome(shared, tuple(records))

@@ -1,0 +1,76 @@
+"""Process acknowledged submissions: claim, evaluate with the registered checks, store the verdicts.
+
+Crash safety: the raw payload was committed before the caller got 200.  A submission is
+claimed (DANG_XU_LY) in its own transaction; if the process dies, the claim goes stale and the
+next ``process_pending`` (at start-up, by the worker or by the CLI) takes it over.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from ..context import Context
+from ..storage import submissions as repo
+from ..storage.models import Submission
+from ..storage.registry import find_certificates
+from .runner import evaluate
+from .stages import CertificateView, StageContext
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def _stage_context(ctx: Context, sub: Submission, certificates) -> StageContext:
+    views = tuple(CertificateView(c.fingerprint, c.not_before, c.not_after, c.revoked_at, c.pem)
+                  for c in certificates)
+    return StageContext(kind=sub.kind, profile=sub.profile, facility_code=sub.facility_code,
+                        now=ctx.clock.now(), certificates=views)
+
+
+def process_submission(ctx: Context, submission_id: str) -> bool:
+    """Process one submission if it can be claimed; True when a verdict was stored."""
+    stale = ctx.settings.stale_claim_seconds
+    with ctx.db.session() as s:
+        if not repo.claim(s, submission_id, ctx.clock.now(), stale):
+            return False
+    try:
+        with ctx.db.read() as s:
+            sub = repo.get_submission(s, submission_id)
+            stage_ctx = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code))
+            payload, kind = sub.payload, sub.kind
+        outcome = evaluate(payload, stage_ctx, ctx.settings.max_decoded_file_bytes)
+        for attempt in range(3):
+            try:
+                with ctx.db.session() as s:
+                    sub = repo.get_submission(s, submission_id)
+                    repo.save_outcome(s, sub, outcome, ctx.clock.now())
+                return True
+            except IntegrityError:
+                # A concurrent submission of the same MA_LK became current first: decide again.
+                if attempt == 2:
+                    raise
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the submission retryable
+        log.exception("processing of %s failed (kind=%s)", submission_id, locals().get("kind"))
+        with ctx.db.session() as s:
+            repo.release_after_failure(s, submission_id, ctx.clock.now(), MAX_ATTEMPTS,
+                                       type(exc).__name__)
+        return False
+
+
+def process_pending(ctx: Context, limit: int = 1000) -> int:
+    """Finish every submission left unprocessed (start-up recovery, CLI, worker)."""
+    done = 0
+    while True:
+        with ctx.db.read() as s:
+            ids = repo.pending_ids(s, ctx.clock.now(), ctx.settings.stale_claim_seconds, limit=100)
+        progressed = False
+        for submission_id in ids:
+            if process_submission(ctx, submission_id):
+                done += 1
+                progressed = True
+            if done >= limit:
+                return done
+        if not ids or not progressed:
+            return done

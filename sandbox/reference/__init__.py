@@ -1,0 +1,1 @@
+"""Reference data: registries seeded from the provincial plans and versioned code lists."""

@@ -1,0 +1,143 @@
+"""Every code the sandbox can answer, with Vietnamese and English text, in one table.
+
+Two kinds of code live here:
+
+* request codes answer an HTTP call (``maKetQua`` family plus the precise ``maLoi``);
+* finding codes describe what processing found in a submission (``dsLoi[].maLoi``).
+
+Official codes (domain.md §7.5, §7.6) keep their numbers; every other code is a sandbox code
+and says so (``official=False``).  ``family`` is the official ``maKetQua`` a real HIS sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    family: str          # the maKetQua sent on the wire
+    http_status: int
+    official: bool
+    kind: str            # "request" or "finding"
+    vi: str
+    en: str
+
+
+_ENTRIES: list[CodeInfo] = []
+
+
+def _c(code, family, http, official, kind, vi, en) -> str:
+    _ENTRIES.append(CodeInfo(code, family, http, official, kind, vi, en))
+    return code
+
+
+class ResultCode(str, Enum):
+    # --- official gateway codes (CV 3190 / CV 1245 / 4210 client) -------------------------------
+    OK = _c("200", "200", 200, True, "request", "Thành công", "Success")
+    PARAMETER_FORMAT = _c("205", "205", 400, True, "request",
+                          "Lỗi định dạng tham số", "Parameter format error")
+    FILE_FORMAT = _c("123", "123", 400, True, "request", "Sai định dạng file", "Wrong file format")
+    SAVE_ERROR = _c("124", "124", 500, True, "request",
+                    "Lỗi lưu dữ liệu, đề nghị gửi lại", "Could not save the data, please resend")
+    UNAUTHENTICATED = _c("401", "401", 401, True, "request", "Lỗi xác thực", "Authentication error")
+    FORBIDDEN = _c("403", "403", 403, True, "request", "Không có quyền truy cập", "Not authorised")
+    FILE_TOO_LARGE = _c("1001", "1001", 413, True, "request",
+                        "Dung lượng file vượt quá giới hạn cho phép", "File exceeds the size limit")
+    SERVER_ERROR = _c("500", "500", 500, True, "request", "Lỗi hệ thống", "Server error")
+
+    # --- sandbox request codes (maLoi), grouped under their official family -----------------------
+    FIELD_MISSING = _c("2051", "205", 400, False, "request",
+                       "Thiếu hoặc sai tham số bắt buộc", "A required parameter is missing or malformed")
+    LOAI_HO_SO_MISMATCH = _c("2052", "205", 400, False, "request",
+                             "loaiHoSo không phù hợp với chức năng gọi",
+                             "loaiHoSo does not fit this endpoint")
+    NOT_BASE64 = _c("2053", "205", 400, False, "request",
+                    "fileHSBase64 không phải chuỗi base64 hợp lệ", "fileHSBase64 is not valid base64")
+    MA_TINH_MISMATCH = _c("2054", "205", 400, False, "request",
+                          "maTinh phải là 2 chữ số đầu của maCSKCB",
+                          "maTinh must be the first two digits of maCSKCB")
+    MA_CSKCB_FORMAT = _c("2055", "205", 400, False, "request",
+                         "maCSKCB phải gồm 5 chữ số", "maCSKCB must be 5 digits")
+    USERNAME_MISMATCH = _c("4037", "403", 403, False, "request",
+                           "username không trùng với tài khoản của token",
+                           "username is not the account the token was issued to")
+    TOKEN_MISSING = _c("4011", "401", 401, False, "request",
+                       "Thiếu accessToken/tokenId trong header", "accessToken/tokenId header missing")
+    TOKEN_EXPIRED = _c("4012", "401", 401, False, "request",
+                       "Token đã hết hạn, đề nghị lấy token mới", "Token expired, take a new one")
+    TOKEN_INVALID = _c("4013", "401", 401, False, "request",
+                       "Token không hợp lệ", "Token not recognised (forged or revoked)")
+    BAD_CREDENTIALS = _c("4014", "401", 401, False, "request",
+                         "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password")
+    ACCOUNT_LOCKED = _c("4015", "401", 401, False, "request",
+                        "Tài khoản tạm khóa do đăng nhập sai nhiều lần",
+                        "Account locked after repeated failed logins")
+    PASSWORD_HASH_MISMATCH = _c("4016", "401", 401, False, "request",
+                                "passwordHash trong header không đúng",
+                                "passwordHash header does not match the account")
+    ACCOUNT_INACTIVE = _c("4031", "403", 403, False, "request",
+                          "Tài khoản đã bị vô hiệu hóa", "Account is disabled")
+    FACILITY_SUSPENDED = _c("4032", "403", 403, False, "request",
+                            "Cơ sở KCB đang bị tạm ngừng liên thông", "Facility is suspended")
+    FACILITY_NOT_OWNED = _c("4033", "403", 403, False, "request",
+                            "maCSKCB không phải cơ sở của tài khoản",
+                            "maCSKCB is not the account's facility")
+    ENVELOPE_FACILITY_MISMATCH = _c("4034", "403", 403, False, "request",
+                                    "MACSKCB trong hồ sơ khác maCSKCB gửi kèm",
+                                    "The envelope's MACSKCB differs from maCSKCB")
+    IP_NOT_ALLOWED = _c("4035", "403", 403, False, "request",
+                        "Địa chỉ IP chưa được đăng ký cho tài khoản (CV 1923)",
+                        "Caller IP is not registered for this account (CV 1923)")
+    ADMIN_TOKEN_INVALID = _c("4036", "403", 403, False, "request",
+                             "Thiếu hoặc sai admin token", "Admin token missing or wrong")
+    NOT_WELL_FORMED = _c("1231", "123", 400, False, "request",
+                         "File không phải XML hợp lệ (không đúng cú pháp)", "File is not well-formed XML")
+    WRONG_ROOT = _c("1232", "123", 400, False, "request",
+                    "Phần tử gốc không đúng loại hồ sơ của chức năng gọi",
+                    "Root element is not the document this endpoint expects")
+    FORBIDDEN_XML = _c("1233", "123", 400, False, "request",
+                       "File chứa DTD/khai báo thực thể không được phép",
+                       "File contains a DTD or entity declarations, which are refused")
+    NOT_UTF8 = _c("1234", "123", 400, False, "request",
+                  "File không được mã hóa UTF-8", "File is not UTF-8 encoded")
+    NOT_FOUND = _c("4041", "404", 404, False, "request",
+                   "Không tìm thấy dữ liệu yêu cầu", "Requested record not found")
+    CONFLICT = _c("4091", "409", 409, False, "request",
+                  "Dữ liệu đã tồn tại", "Record already exists")
+    INVALID_INPUT = _c("4221", "422", 422, False, "request",
+                       "Dữ liệu quản trị không hợp lệ", "Invalid administration input")
+
+    # --- finding codes (portal dsLoi) ------------------------------------------------------------
+    ENV_NO_HOSO = _c("ENV-001", "123", 200, False, "finding",
+                     "Hồ sơ không có HOSO nào trong DANHSACHHOSO",
+                     "The envelope holds no HOSO in DANHSACHHOSO")
+    ENV_NO_XML1 = _c("ENV-002", "123", 200, False, "finding",
+                     "HOSO thiếu bảng XML1 (bắt buộc)", "HOSO lacks the mandatory XML1 table")
+    ENV_BAD_CONTENT = _c("ENV-003", "123", 200, False, "finding",
+                         "NOIDUNGFILE không giải mã được (base64/UTF-8/XML)",
+                         "NOIDUNGFILE cannot be decoded (base64/UTF-8/XML)")
+    ENV_NO_MA_LK = _c("ENV-004", "123", 200, False, "finding",
+                      "Bảng XML1 thiếu MA_LK", "XML1 has no MA_LK")
+    DUPLICATE = _c("DUP-001", "200", 200, False, "finding",
+                   "Hồ sơ trùng lặp với lần gửi trước, không ghi nhận thêm",
+                   "Identical to an earlier submission; nothing new recorded")
+    REPLACED = _c("REP-001", "200", 200, False, "finding",
+                  "Hồ sơ thay thế hồ sơ cùng MA_LK đã gửi trước đó (QĐ 3176)",
+                  "Replaces the episode with the same MA_LK sent earlier (QĐ 3176)")
+    PROCESSING_FAILED = _c("SYS-001", "500", 200, False, "finding",
+                           "Lỗi hệ thống khi xử lý hồ sơ; hồ sơ sẽ được xử lý lại",
+                           "Internal error while processing; the submission will be retried")
+
+
+CODES: dict[str, CodeInfo] = {e.code: e for e in _ENTRIES}
+
+
+def info(code: "ResultCode | str") -> CodeInfo:
+    return CODES[code.value if isinstance(code, ResultCode) else code]
+
+
+def all_codes() -> list[CodeInfo]:
+    return list(_ENTRIES)

@@ -1,0 +1,54 @@
+"""Password hashing, token generation and constant-time proofs for gateway accounts.
+
+The gateway receives ``MD5(password)`` as uppercase hex (domain.md §7.1).  That MD5 is the
+credential on the wire; we never store it: accounts keep a salted PBKDF2-SHA256 of it, and
+tokens keep an HMAC of it so the per-request ``passwordHash`` header is checked cheaply.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+
+def md5_upper(password: str) -> str:
+    """What a HIS sends as ``password`` / ``passwordHash``."""
+    return hashlib.md5(password.encode("utf-8")).hexdigest().upper()
+
+
+def normalise_md5(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def hash_credential(md5_hex: str, iterations: int) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", normalise_md5(md5_hex).encode(), salt, iterations)
+    return "pbkdf2_sha256${}${}${}".format(
+        iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+
+
+def verify_credential(md5_hex: str, stored: str) -> bool:
+    try:
+        scheme, iterations, salt_b64, digest_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "pbkdf2_sha256":
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", normalise_md5(md5_hex).encode(),
+                                 base64.b64decode(salt_b64), int(iterations))
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+def keyed_digest(secret: str, *parts: str) -> str:
+    msg = "\x1f".join(parts).encode("utf-8")
+    return hmac.new(secret.encode("utf-8"), msg, hashlib.sha256).hexdigest()
+
+
+def new_token_pair() -> tuple[str, str]:
+    return secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, repositories returning plain values, Alembic migrations."""

@@ -1,0 +1,123 @@
+"""SQLAlchemy models of the gateway: registry, accounts, tokens, certificates, submissions, episodes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, UniqueConstraint, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+TZ = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Facility(Base):
+    """A facility (cơ sở KCB) by its QĐ 384 code."""
+    __tablename__ = "facility"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    province_code: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class Account(Base):
+    """A gateway account bound to one facility (``58001_BV`` or a named per-person account)."""
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    full_name: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="facility")  # facility | person
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    allowed_ips: Mapped[str] = mapped_column(Text, default="")  # comma-separated; empty = any
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class ApiToken(Base):
+    """An issued session token; only an HMAC digest of the token pair is kept."""
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    password_proof: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(TZ)
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class Certificate(Base):
+    """A signing certificate registered for a facility (portal "Danh mục chứng thư số")."""
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("facility_code", "fingerprint"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the DER, hex
+    subject: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(Text)
+    serial: Mapped[str] = mapped_column(String(80))
+    not_before: Mapped[datetime] = mapped_column(TZ)
+    not_after: Mapped[datetime] = mapped_column(TZ)
+    pem: Mapped[str] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    revocation_reason: Mapped[str] = mapped_column(String(255), default="")
+    added_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class Submission(Base):
+    """One acknowledged call (maGiaoDich) with its raw payload, kept before we answer 200."""
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_status", "status"),
+                      Index("ix_submission_facility_received", "facility_code", "received_at"))
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # maGiaoDich
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"))
+    username: Mapped[str] = mapped_column(String(100))
+    endpoint: Mapped[str] = mapped_column(String(64))
+    profile: Mapped[str] = mapped_column(String(16))          # QD130 | QD4750 | QD3176
+    kind: Mapped[str] = mapped_column(String(16))             # HOSO | CHECKIN | GDYK
+    loai_ho_so: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)        # decoded fileHSBase64
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(TZ)
+    status: Mapped[str] = mapped_column(String(16))           # DA_TIEP_NHAN | DANG_XU_LY | DA_XU_LY
+    claimed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    processed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[list] = mapped_column(JSON, default=list)  # submission-level findings
+    records: Mapped[list] = mapped_column(JSON, default=list)   # dsHoSo: per-record verdicts
+
+
+class Episode(Base):
+    """One HOSO (one MA_LK) of a submission, with its verdict and its place in the MA_LK history."""
+    __tablename__ = "episode"
+    __table_args__ = (Index("ix_episode_facility_malk", "facility_code", "ma_lk"),
+                      Index("ix_episode_submission", "submission_id"),
+                      # at most one current (accepted, not replaced) version per facility + MA_LK
+                      Index("uq_episode_current", "facility_code", "ma_lk", unique=True,
+                            sqlite_where=text("is_current"), postgresql_where=text("is_current")))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"))
+    position: Mapped[int] = mapped_column(Integer)             # index of the HOSO in the envelope
+    facility_code: Mapped[str] = mapped_column(String(5))
+    ma_lk: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))            # HOP_LE | KHONG_HOP_LE
+    disposition: Mapped[str] = mapped_column(String(16))       # new | replacement | duplicate | rejected
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=0)   # 1, 2, … for accepted versions
+    replaced_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class ClockState(Base):
+    """The single row holding the sandbox clock offset."""
+    __tablename__ = "clock_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offset_seconds: Mapped[float] = mapped_column(Float, default=0.0)

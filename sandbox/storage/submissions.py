@@ -1,0 +1,137 @@
+"""Repository of submissions and episodes: durable intake, claiming, verdicts, MA_LK history."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..pipeline.findings import WARNING, finding
+from ..result_codes import ResultCode as RC
+from .models import Episode, Submission
+
+RECEIVED, PROCESSING, PROCESSED = "DA_TIEP_NHAN", "DANG_XU_LY", "DA_XU_LY"
+VALID, INVALID = "HOP_LE", "KHONG_HOP_LE"
+
+
+def create_submission(s: Session, *, id: str, facility_code: str, username: str, endpoint: str,
+                      profile: str, kind: str, loai_ho_so: str, payload: bytes, now: datetime) -> Submission:
+    sub = Submission(id=id, facility_code=facility_code, username=username, endpoint=endpoint,
+                     profile=profile, kind=kind, loai_ho_so=loai_ho_so, payload=payload,
+                     payload_sha256=hashlib.sha256(payload).hexdigest(), received_at=now,
+                     status=RECEIVED, attempts=0, findings=[], records=[])
+    s.add(sub)
+    s.flush()
+    return sub
+
+
+def _claimable(now: datetime, stale_seconds: int):
+    stale_before = now - timedelta(seconds=stale_seconds)
+    return or_(Submission.status == RECEIVED,
+               and_(Submission.status == PROCESSING, Submission.claimed_at <= stale_before))
+
+
+def pending_ids(s: Session, now: datetime, stale_seconds: int, limit: int = 100) -> list[str]:
+    query = (select(Submission.id).where(_claimable(now, stale_seconds))
+             .order_by(Submission.received_at, Submission.id).limit(limit))
+    return list(s.scalars(query))
+
+
+def claim(s: Session, submission_id: str, now: datetime, stale_seconds: int) -> bool:
+    """Atomically move a submission to DANG_XU_LY; False if someone else holds it."""
+    result = s.execute(update(Submission)
+                       .where(Submission.id == submission_id, _claimable(now, stale_seconds))
+                       .values(status=PROCESSING, claimed_at=now, attempts=Submission.attempts + 1))
+    return result.rowcount == 1
+
+
+def release_after_failure(s: Session, submission_id: str, now: datetime, max_attempts: int,
+                          error_text: str) -> None:
+    """Processing raised: retry later, or after max_attempts record a system finding (payload kept)."""
+    sub = s.get(Submission, submission_id)
+    if sub is None:
+        return
+    if sub.attempts >= max_attempts:
+        sub.status = PROCESSED
+        sub.processed_at = now
+        sub.findings = [finding(RC.PROCESSING_FAILED, hint_vi=f"đã thử {sub.attempts} lần",
+                                hint_en=f"{sub.attempts} attempts; {error_text}").to_json()]
+    else:
+        sub.status = RECEIVED
+        sub.claimed_at = None
+
+
+def current_episode(s: Session, facility_code: str, ma_lk: str) -> Episode | None:
+    return s.scalar(select(Episode).where(Episode.facility_code == facility_code,
+                                          Episode.ma_lk == ma_lk, Episode.is_current.is_(True)))
+
+
+def save_outcome(s: Session, sub: Submission, outcome, now: datetime) -> None:
+    """Record the verdicts; for HOSO, apply replacement (QĐ 3176) and duplicate detection."""
+    env_ok = outcome.envelope_valid
+    records = []
+    for rec in outcome.records:
+        found = [f.to_json() for f in rec.findings]
+        valid = env_ok and rec.valid and bool(rec.ma_lk)
+        disposition = "rejected"
+        version = 0
+        if sub.kind == "HOSO":
+            current = current_episode(s, sub.facility_code, rec.ma_lk) if valid else None
+            if valid and current is not None and current.content_sha256 == rec.content_sha256:
+                disposition = "duplicate"
+                found.append(finding(RC.DUPLICATE, WARNING, ma_lk=rec.ma_lk, file_type="XML1",
+                                     hint_vi=f"trùng giao dịch {current.submission_id}",
+                                     hint_en=f"same as transaction {current.submission_id}").to_json())
+            elif valid:
+                disposition = "new"
+                version = 1
+                if current is not None:
+                    current.is_current = False
+                    current.replaced_at = now
+                    s.flush()  # free the one-current-per-MA_LK slot before inserting
+                    disposition = "replacement"
+                    version = current.version + 1
+                    found.append(finding(RC.REPLACED, WARNING, ma_lk=rec.ma_lk, file_type="XML1",
+                                         hint_vi=f"thay thế phiên bản {current.version} (giao dịch {current.submission_id})",
+                                         hint_en=f"replaces version {current.version} (transaction {current.submission_id})"
+                                         ).to_json())
+            s.add(Episode(submission_id=sub.id, position=rec.position, facility_code=sub.facility_code,
+                          ma_lk=rec.ma_lk, status=VALID if valid else INVALID, disposition=disposition,
+                          content_sha256=rec.content_sha256, findings=found,
+                          is_current=disposition in ("new", "replacement"), version=version,
+                          created_at=now))
+        elif valid:
+            disposition = "new"
+        records.append({"position": rec.position, "maLk": rec.ma_lk, "trangThai": VALID if valid else INVALID,
+                        "xuLy": disposition, "findings": found})
+    sub.records = records
+    sub.findings = [f.to_json() for f in outcome.findings]
+    sub.status = PROCESSED
+    sub.processed_at = now
+
+
+def get_submission(s: Session, submission_id: str) -> Submission | None:
+    return s.get(Submission, submission_id)
+
+
+def list_submissions(s: Session, facility_code: str, *, limit: int = 50, offset: int = 0,
+                     since: datetime | None = None) -> list[Submission]:
+    query = select(Submission).where(Submission.facility_code == facility_code)
+    if since is not None:
+        query = query.where(Submission.received_at >= since)
+    query = query.order_by(Submission.received_at.desc(), Submission.id.desc()).limit(limit).offset(offset)
+    return list(s.scalars(query))
+
+
+def count_by_status(s: Session, facility_code: str | None = None) -> dict[str, int]:
+    query = select(Submission.status, func.count()).group_by(Submission.status)
+    if facility_code:
+        query = query.where(Submission.facility_code == facility_code)
+    return {status: n for status, n in s.execute(query)}
+
+
+def episode_history(s: Session, facility_code: str, ma_lk: str) -> list[Episode]:
+    return list(s.scalars(select(Episode).where(Episode.facility_code == facility_code,
+                                                Episode.ma_lk == ma_lk).order_by(Episode.id)))
