@@ -8,6 +8,7 @@ next ``process_pending`` (at start-up, by the worker or by the CLI) takes it ove
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from sqlalchemy.exc import IntegrityError
 
@@ -59,18 +60,23 @@ def process_submission(ctx: Context, submission_id: str) -> bool:
         return False
 
 
-def process_pending(ctx: Context, limit: int = 1000) -> int:
-    """Finish every submission left unprocessed (start-up recovery, CLI, worker)."""
+def process_pending(ctx: Context, limit: int = 100_000) -> int:
+    """Finish every submission left unprocessed (start-up recovery, CLI, worker).
+
+    Keeps going while there is work; a submission that keeps failing is retried until
+    MAX_ATTEMPTS and then closed with SYS-001, so the loop always ends."""
     done = 0
-    while True:
+    failures: Counter[str] = Counter()
+    while done < limit:
         with ctx.db.read() as s:
-            ids = repo.pending_ids(s, ctx.clock.now(), ctx.settings.stale_claim_seconds, limit=100)
-        progressed = False
+            ids = repo.pending_ids(s, ctx.clock.now(), ctx.settings.stale_claim_seconds,
+                                   limit=100 + len(failures))
+        ids = [i for i in ids if failures[i] <= MAX_ATTEMPTS]
+        if not ids:
+            break
         for submission_id in ids:
             if process_submission(ctx, submission_id):
                 done += 1
-                progressed = True
-            if done >= limit:
-                return done
-        if not ids or not progressed:
-            return done
+            else:
+                failures[submission_id] += 1
+    return done

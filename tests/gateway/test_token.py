@@ -1,0 +1,116 @@
+"""POST /api/token/take: form or JSON, MD5 password, expiry on the sandbox clock, lock-out, IPs."""
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from sandbox import admin
+from sandbox.security import md5_upper
+from sandbox.storage.models import Account
+
+
+def test_form_encoded_login_returns_api_key_with_utc_expiry(ctx, make_his):
+    his = make_his()
+    response = his.take_token()
+    assert response.status_code == 200
+    body = response.json()
+    assert body["maKetQua"] == "200"
+    key = body["APIKey"]
+    assert key["username"] == "58001_BV" and key["token_type"] == "Bearer"
+    assert key["access_token"] and key["id_token"] and key["access_token"] != key["id_token"]
+    expires = datetime.strptime(key["expires_in"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    expected = ctx.clock.now() + timedelta(minutes=ctx.settings.token_lifetime_minutes)
+    assert abs((expires - expected).total_seconds()) < 5
+
+
+def test_json_login_is_accepted(make_his, client):
+    his = make_his()
+    response = client.post("/api/token/take", json={"username": his.username, "password": md5_upper(his.password)})
+    assert response.status_code == 200 and response.json()["maKetQua"] == "200"
+
+
+def test_lowercase_md5_is_accepted_plain_password_is_not(make_his, client):
+    his = make_his()
+    ok = client.post("/api/token/take", data={"username": his.username, "password": md5_upper(his.password).lower()})
+    assert ok.json()["maKetQua"] == "200"
+    plain = client.post("/api/token/take", data={"username": his.username, "password": his.password})
+    assert plain.status_code == 401 and plain.json()["maLoi"] == "4014"
+
+
+def test_wrong_password_and_unknown_user_give_the_same_code(make_his, client):
+    his = make_his()
+    wrong = his.take_token(password=md5_upper("nope-nope"))
+    unknown = client.post("/api/token/take", data={"username": "58999_BV", "password": md5_upper("x" * 8)})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["maLoi"] == unknown.json()["maLoi"] == "4014"
+    assert "MD5" in wrong.json()["thongDiep"]
+
+
+def test_missing_field_is_205(client):
+    response = client.post("/api/token/take", data={"username": "58001_BV"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["maKetQua"] == "205" and body["maLoi"] == "2051"
+    assert "password" in body["thongDiep"]
+
+
+def test_lockout_after_repeated_failures_then_release_on_sandbox_clock(ctx, make_his):
+    his = make_his()
+    for _ in range(ctx.settings.max_failed_logins - 1):
+        assert his.take_token(password="0" * 32).json()["maLoi"] == "4014"
+    locked = his.take_token(password="0" * 32)
+    assert locked.json()["maLoi"] == "4015"
+    # even the right password is refused while locked
+    assert his.take_token().json()["maLoi"] == "4015"
+    admin.set_clock(ctx, f"+{ctx.settings.lockout_minutes + 1}m")
+    assert his.take_token().json()["maKetQua"] == "200"
+
+
+def test_successful_login_resets_failure_count(ctx, make_his):
+    his = make_his()
+    for _ in range(ctx.settings.max_failed_logins - 1):
+        his.take_token(password="0" * 32)
+    assert his.take_token().json()["maKetQua"] == "200"
+    assert his.take_token(password="0" * 32).json()["maLoi"] == "4014"  # counter restarted
+
+
+def test_admin_unlock(ctx, make_his):
+    his = make_his()
+    for _ in range(ctx.settings.max_failed_logins):
+        his.take_token(password="0" * 32)
+    assert his.take_token().json()["maLoi"] == "4015"
+    admin.update_account(ctx, his.username, unlock=True)
+    assert his.take_token().json()["maKetQua"] == "200"
+
+
+def test_disabled_account_and_suspended_facility_cannot_log_in(ctx, make_his):
+    his = make_his()
+    admin.update_account(ctx, his.username, active=False)
+    response = his.take_token()
+    assert response.status_code == 403 and response.json()["maLoi"] == "4031"
+    admin.update_account(ctx, his.username, active=True)
+    admin.set_facility_status(ctx, "58001", "suspended")
+    assert his.take_token().json()["maLoi"] == "4032"
+    admin.set_facility_status(ctx, "58001", "active")
+    assert his.take_token().json()["maKetQua"] == "200"
+
+
+def test_registered_ip_allowlist(make_his, client):
+    his = make_his(allowed_ips=["203.113.10.0/24"])
+    body = {"username": his.username, "password": md5_upper(his.password)}
+    refused = client.post("/api/token/take", data=body, headers={"X-Forwarded-For": "198.51.100.7"})
+    assert refused.status_code == 403 and refused.json()["maLoi"] == "4035"
+    ok = client.post("/api/token/take", data=body, headers={"X-Forwarded-For": "203.113.10.25"})
+    assert ok.json()["maKetQua"] == "200"
+
+
+def test_password_is_stored_as_a_salted_hash_not_the_md5(ctx, make_his):
+    his = make_his()
+    with ctx.db.read() as s:
+        stored = s.scalar(select(Account.password_hash).where(Account.username == his.username))
+    assert stored.startswith("pbkdf2_sha256$")
+    assert md5_upper(his.password) not in stored and md5_upper(his.password).lower() not in stored
+    other = make_his("58002", password=his.password)
+    with ctx.db.read() as s:
+        stored2 = s.scalar(select(Account.password_hash).where(Account.username == other.username))
+    assert stored2 != stored  # salted
