@@ -68,6 +68,8 @@ def _vietnamese(detail: str) -> str:
     match = _REQUIRED.search(detail)
     if match:
         return f"thiếu trường {match.group(1)}"
+    if "must not be empty" in detail:
+        return "thiếu nội dung (body) của yêu cầu"
     if "Content-type" in detail or "Content-Type" in detail:
         return "Content-Type phải là application/x-www-form-urlencoded (token: hoặc application/json)"
     return detail

@@ -118,22 +118,25 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
     settings = ctx.settings
     now = ctx.clock.now()
     with ctx.db.read() as s:
-        token = s.scalar(select(ApiToken).where(
-            ApiToken.digest == keyed_digest(settings.secret_key, access_token, id_token)))
-        if token is None:
-            raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
-                                      "accessToken/tokenId were not issued here or do not belong together",
-                                      code=RC.TOKEN_INVALID)
-        if as_utc(token.expires_at) <= now:
-            raise AuthenticationError(f"token hết hạn lúc {as_utc(token.expires_at):%Y-%m-%d %H:%M} UTC",
-                                      f"token expired at {as_utc(token.expires_at):%Y-%m-%d %H:%M} UTC",
-                                      code=RC.TOKEN_EXPIRED)
-        proof = keyed_digest(settings.secret_key, "pw", normalise_md5(password_hash or ""))
-        if not password_hash or not same(proof, token.password_proof):
-            raise AuthenticationError("passwordHash phải là MD5 chữ in hoa của mật khẩu đã dùng lấy token",
-                                      "passwordHash must be the uppercase MD5 used to take the token",
-                                      code=RC.PASSWORD_HASH_MISMATCH)
-        account = s.get(Account, token.account_id)
-        facility = s.get(Facility, account.facility_code)
-        _check_standing(account, facility, client_ip)
-        return Caller(account.id, account.username, account.facility_code)
+        # one round trip: token, its account and the account's facility
+        row = s.execute(
+            select(ApiToken.expires_at, ApiToken.password_proof, Account, Facility)
+            .join(Account, Account.id == ApiToken.account_id)
+            .join(Facility, Facility.code == Account.facility_code)
+            .where(ApiToken.digest == keyed_digest(settings.secret_key, access_token, id_token))).first()
+    if row is None:
+        raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
+                                  "accessToken/tokenId were not issued here or do not belong together",
+                                  code=RC.TOKEN_INVALID)
+    expires_at, proof_stored, account, facility = row
+    if as_utc(expires_at) <= now:
+        raise AuthenticationError(f"token hết hạn lúc {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
+                                  f"token expired at {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
+                                  code=RC.TOKEN_EXPIRED)
+    proof = keyed_digest(settings.secret_key, "pw", normalise_md5(password_hash or ""))
+    if not password_hash or not same(proof, proof_stored):
+        raise AuthenticationError("passwordHash phải là MD5 chữ in hoa của mật khẩu đã dùng lấy token",
+                                  "passwordHash must be the uppercase MD5 used to take the token",
+                                  code=RC.PASSWORD_HASH_MISMATCH)
+    _check_standing(account, facility, client_ip)
+    return Caller(account.id, account.username, account.facility_code)

@@ -213,7 +213,7 @@ def _clock_line(c):
     return f"độ lệch {c['offset']} · bây giờ (sandbox) {c['now']}"
 
 
-@clock.command("set")
+@clock.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("offset")
 @json_option
 def clock_set(offset, as_json):

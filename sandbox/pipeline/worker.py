@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
 from ..context import Context
 from .service import process_pending
@@ -39,9 +40,11 @@ class Worker:
                 if self.ctx.settings.crash_before_processing:
                     with self.ctx.db.session() as s:
                         from ..storage.submissions import pending_ids
-                        if pending_ids(s, self.ctx.clock.now(), self.ctx.settings.stale_claim_seconds, 1):
-                            log.error("crash_before_processing is set: exiting without processing")
-                            os._exit(70)
+                        pending = pending_ids(s, self.ctx.clock.now(), self.ctx.settings.stale_claim_seconds, 1)
+                    if pending:
+                        time.sleep(1.0)  # let the acknowledgement reach the caller, then die
+                        log.error("crash_before_processing is set: exiting without processing")
+                        os._exit(70)
                 process_pending(self.ctx)
             except Exception:  # noqa: BLE001 - keep the worker alive; the queue is durable
                 log.exception("worker pass failed")

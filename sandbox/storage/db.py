@@ -75,12 +75,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work (never takes SQLite's write lock); always rolled back."""
+        """A read-only unit of work (never takes SQLite's write lock).  close() ends the
+        transaction without expiring what was loaded, so returned objects stay readable."""
         session = self._read_factory()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:

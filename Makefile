@@ -1,0 +1,44 @@
+# Two commands do all the set-up on a fresh machine (see README):
+#   make demo   – install, load demo data into SQLite, serve on http://127.0.0.1:8000
+#   make test   – install test extras, start PostgreSQL if needed, run the whole suite
+PY      ?= python3
+VENV    ?= .venv
+BIN      = $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.PHONY: install install-test demo serve test test-fast bench docs clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,load]"
+
+demo: install
+	$(BIN)/skdt-sandbox demo
+	$(BIN)/skdt-sandbox serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/skdt-sandbox serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	scripts/ensure-postgres.sh
+	$(BIN)/python -m pytest
+
+test-fast: install-test
+	SANDBOX_TEST_SKIP_PG=1 $(BIN)/python -m pytest -m "not slow"
+
+bench: install-test
+	scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/bench_submit_http.py
+
+docs: install
+	$(BIN)/skdt-sandbox docs
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

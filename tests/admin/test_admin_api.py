@@ -1,0 +1,88 @@
+"""The admin API (openapi/admin.yaml) guarded by X-Admin-Token."""
+
+import pytest
+
+from fixtures.pki import TestCA
+
+H = {"X-Admin-Token": "test-admin-token"}
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return TestCA()
+
+
+def test_admin_token_required(client):
+    missing = client.get("/admin/api/facilities")
+    wrong = client.get("/admin/api/facilities", headers={"X-Admin-Token": "nope"})
+    for response in (missing, wrong):
+        assert response.status_code == 403 and response.json()["maLoi"] == "4036"
+
+
+def test_facility_lifecycle(client):
+    created = client.post("/admin/api/facilities", json={"code": "58120", "name": "Phòng khám Mới"}, headers=H)
+    assert created.status_code == 201 and created.json() == {
+        "code": "58120", "name": "Phòng khám Mới", "provinceCode": "58", "status": "active"}
+    assert client.post("/admin/api/facilities", json={"code": "58120", "name": "x"}, headers=H).json()["maLoi"] == "4091"
+    bad = client.post("/admin/api/facilities", json={"code": "5812", "name": "x"}, headers=H)
+    assert bad.status_code == 422 and bad.json()["maLoi"] == "4221" and "QĐ 384" in bad.json()["thongDiep"]
+    assert client.post("/admin/api/facilities/58120/suspend", headers=H).json()["status"] == "suspended"
+    assert client.post("/admin/api/facilities/58120/activate", headers=H).json()["status"] == "active"
+    assert client.post("/admin/api/facilities/58999/suspend", headers=H).json()["maLoi"] == "4041"
+    listed = client.get("/admin/api/facilities", params={"province": "58"}, headers=H).json()
+    assert [f["code"] for f in listed] == ["58120"]
+
+
+def test_account_lifecycle(client):
+    client.post("/admin/api/facilities", json={"code": "58001", "name": "BVĐK"}, headers=H)
+    body = {"username": "58001_BV", "facility": "58001", "password": "Str0ng@pass", "allowedIps": ["203.0.113.5"]}
+    created = client.post("/admin/api/accounts", json=body, headers=H)
+    assert created.status_code == 201
+    assert created.json()["kind"] == "facility" and created.json()["allowedIps"] == ["203.0.113.5"]
+    assert "password" not in created.json() and "passwordHash" not in created.json()
+    assert client.post("/admin/api/accounts", json=body, headers=H).json()["maLoi"] == "4091"
+    orphan = dict(body, username="x.y", facility="58999")
+    assert client.post("/admin/api/accounts", json=orphan, headers=H).json()["maLoi"] == "4041"
+    bad_ip = dict(body, username="58001.a", allowedIps=["999.1.1.1"])
+    assert client.post("/admin/api/accounts", json=bad_ip, headers=H).json()["maLoi"] == "4221"
+    updated = client.patch("/admin/api/accounts/58001_BV", json={"active": False, "allowedIps": []}, headers=H)
+    assert updated.json()["active"] is False and updated.json()["allowedIps"] == []
+    short = client.patch("/admin/api/accounts/58001_BV", json={"password": "short"}, headers=H)
+    assert short.status_code == 400  # spec minLength 8
+
+
+def test_certificate_registry(client, ca):
+    client.post("/admin/api/facilities", json={"code": "58001", "name": "BVĐK"}, headers=H)
+    cred = ca.issue("58001", "BVĐK")
+    created = client.post("/admin/api/certificates", json={"facility": "58001", "pem": cred.cert_pem.decode()}, headers=H)
+    assert created.status_code == 201
+    cert = created.json()
+    assert cert["fingerprint"] == cred.fingerprint and cert["state"] == "valid" and "58001" in cert["subject"]
+    again = client.post("/admin/api/certificates", json={"facility": "58001", "pem": cred.cert_pem.decode()}, headers=H)
+    assert again.json()["maLoi"] == "4091"
+    junk = client.post("/admin/api/certificates", json={"facility": "58001", "pem": "-----BEGIN CERT"}, headers=H)
+    assert junk.json()["maLoi"] == "4221"
+    expired = ca.expired("58001")
+    listed = client.post("/admin/api/certificates", json={"facility": "58001", "pem": expired.cert_pem.decode()}, headers=H)
+    assert listed.json()["state"] == "expired"
+    revoked = client.post(f"/admin/api/certificates/{cred.fingerprint}/revoke", json={"reason": "lộ khóa"}, headers=H)
+    assert revoked.json()[0]["state"] == "revoked" and revoked.json()[0]["revocationReason"] == "lộ khóa"
+    states = sorted(c["state"] for c in client.get("/admin/api/certificates", params={"facility": "58001"}, headers=H).json())
+    assert states == ["expired", "revoked"]
+    assert client.post("/admin/api/certificates/00ff/revoke", json={}, headers=H).json()["maLoi"] == "4041"
+
+
+def test_clock(client):
+    moved = client.put("/admin/api/clock", json={"offset": "+36h"}, headers=H).json()
+    assert moved["offset"] == "+36h" and moved["offsetSeconds"] == 36 * 3600
+    assert client.get("/admin/api/clock", headers=H).json()["offset"] == "+36h"
+    assert client.put("/admin/api/clock", json={"offset": "tomorrow"}, headers=H).json()["maLoi"] == "4221"
+    assert client.put("/admin/api/clock", json={"offset": "0"}, headers=H).json()["offsetSeconds"] == 0
+
+
+def test_readiness_and_process_pending(client, his):
+    from tests.plugins.gateway import episode_envelope
+    his.submit_ok(episode_envelope())
+    rows = {r["code"]: r for r in client.get("/admin/api/readiness", headers=H).json()}
+    assert rows["58001"]["accounts"] == 1 and rows["58001"]["acceptedEpisodes"] == 1
+    assert client.post("/admin/api/process-pending", headers=H).json() == {"processed": 0}

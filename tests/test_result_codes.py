@@ -1,0 +1,48 @@
+"""One table of codes: unique, documented in the OpenAPI spec and the README, errors tied to codes."""
+
+import inspect
+from pathlib import Path
+
+import yaml
+
+from sandbox import errors
+from sandbox.docs import codes_markdown, render_readme, render_spec
+from sandbox.result_codes import CODES, ResultCode, all_codes
+
+ROOT = Path(__file__).resolve().parent.parent
+OFFICIAL = {"200", "205", "123", "124", "401", "403", "1001", "500"}
+
+
+def test_codes_are_unique_and_official_ones_keep_their_numbers():
+    codes = [c.code for c in all_codes()]
+    assert len(codes) == len(set(codes)) == len(ResultCode)
+    assert {c.code for c in all_codes() if c.official} == OFFICIAL
+    for c in all_codes():
+        assert c.vi and c.en and c.family
+        if c.official:
+            assert c.family == c.code
+
+
+def test_every_family_is_an_official_code_or_a_documented_sandbox_family():
+    families = {c.family for c in all_codes()}
+    spec = yaml.safe_load((ROOT / "openapi" / "gateway.yaml").read_text(encoding="utf-8"))
+    assert families <= set(spec["components"]["schemas"]["ResultCodeFamily"]["enum"])
+
+
+def test_openapi_enum_lists_every_code():
+    text = (ROOT / "openapi" / "gateway.yaml").read_text(encoding="utf-8")
+    assert render_spec(text) == text, "run `skdt-sandbox docs`"
+    spec = yaml.safe_load(text)
+    assert spec["components"]["schemas"]["ResultCode"]["enum"] == [c.code for c in all_codes()]
+
+
+def test_readme_table_matches_the_registry():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert codes_markdown() in text
+    assert render_readme(text) == text, "run `skdt-sandbox docs`"
+
+
+def test_every_error_class_carries_a_known_code():
+    for _, cls in inspect.getmembers(errors, inspect.isclass):
+        if issubclass(cls, errors.SandboxError):
+            assert cls.result_code.value in CODES
