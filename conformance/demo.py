@@ -10,7 +10,8 @@ import click
 
 from fixtures.envelope import b64, envelope
 from fixtures.generator import generate
-from fixtures.pki import TestCA
+from fixtures.pki import Credential, TestCA
+from fixtures.signing import sign
 from sandbox import admin, auth, intake
 from sandbox.context import Context
 from sandbox.errors import ConflictError
@@ -50,15 +51,18 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
     pki_dir.mkdir(parents=True, exist_ok=True)
     ca = TestCA(now=ctx.clock.now())
     (pki_dir / "ca.pem").write_bytes(ca.cert_pem)
-    certs = []
+    certs, keys = [], {}
     for code in DEMO_FACILITIES:
+        key_file, cert_file = pki_dir / f"{code}.key.pem", pki_dir / f"{code}.cert.pem"
         registered = [c for c in admin.list_certificates(ctx, code) if c["state"] == "valid"]
-        if registered and (pki_dir / f"{code}.key.pem").exists():
+        if registered and key_file.exists() and cert_file.exists():
             certs.extend(registered)  # a second `demo` run keeps the keys it handed out
+            keys[code] = Credential(key_file.read_bytes(), cert_file.read_bytes())
             continue
         cred = ca.issue(code, f"Cơ sở {code}")
-        (pki_dir / f"{code}.key.pem").write_bytes(cred.key_pem)
-        (pki_dir / f"{code}.cert.pem").write_bytes(cred.cert_pem)
+        key_file.write_bytes(cred.key_pem)
+        cert_file.write_bytes(cred.cert_pem)
+        keys[code] = cred
         certs.append(admin.add_certificate(ctx, code, cred.cert_pem))
     transactions = []
     for code in DEMO_FACILITIES:
@@ -69,7 +73,7 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
         for form in DEMO_FORMS:
             for n in range(episodes_per_form):
                 episode = generate(seed * 100 + n, code, form)
-                payload = envelope(code, [episode.documents()])
+                payload = sign(envelope(code, [episode.documents()]), keys[code].key_pem, keys[code].cert_pem)
                 form_data = {"username": acc.username, "loaiHoSo": "130", "maTinh": code[:2],
                              "maCSKCB": code, "fileHSBase64": b64(payload)}
                 receipt = intake.receive(ctx, "guiHoSoXmlQD3176", headers, form_data, None)

@@ -78,7 +78,8 @@ def parse_payload(data: bytes):
     try:
         return parse_document(data)
     except XmlRefused as exc:
-        code = {"not_utf8": RC.NOT_UTF8, "dtd": RC.FORBIDDEN_XML}.get(exc.reason, RC.NOT_WELL_FORMED)
+        code = {"not_utf8": RC.NOT_UTF8, "dtd": RC.FORBIDDEN_XML, "too_deep": RC.TOO_DEEP}.get(
+            exc.reason, RC.NOT_WELL_FORMED)
         where = f" (dòng {exc.line})" if exc.line else ""
         where_en = f" (line {exc.line})" if exc.line else ""
         raise FileFormatError(exc.detail_vi + where, exc.detail + where_en, code=code) from exc

@@ -103,6 +103,8 @@ class ResultCode(str, Enum):
                        "File contains a DTD or entity declarations, which are refused")
     NOT_UTF8 = _c("1234", "123", 400, False, "request",
                   "File không được mã hóa UTF-8", "File is not UTF-8 encoded")
+    TOO_DEEP = _c("1235", "123", 400, False, "request",
+                  "XML lồng nhau quá sâu (quá 256 cấp)", "XML nested too deeply (over 256 levels)")
     NOT_FOUND = _c("4041", "404", 404, False, "request",
                    "Không tìm thấy dữ liệu yêu cầu", "Requested record not found")
     CONFLICT = _c("4091", "409", 409, False, "request",
@@ -121,6 +123,77 @@ class ResultCode(str, Enum):
                          "NOIDUNGFILE cannot be decoded (base64/UTF-8/XML)")
     ENV_NO_MA_LK = _c("ENV-004", "123", 200, False, "finding",
                       "Bảng XML1 thiếu MA_LK", "XML1 has no MA_LK")
+    # structural checks (no business knowledge)
+    STR_COUNT = _c("STR-001", "123", 200, False, "finding",
+                   "SOLUONGHOSO khác số HOSO trong DANHSACHHOSO", "SOLUONGHOSO differs from the number of HOSO")
+    STR_MA_LK = _c("STR-002", "123", 200, False, "finding",
+                   "MA_LK của bảng khác MA_LK của XML1 trong cùng HOSO",
+                   "MA_LK of a table differs from XML1's MA_LK in the same HOSO")
+    STR_DUP_LOAI = _c("STR-003", "123", 200, False, "finding",
+                      "Một HOSO có hai FILEHOSO cùng LOAIHOSO", "Two FILEHOSO with the same LOAIHOSO in one HOSO")
+    STR_STT = _c("STR-004", "123", 200, False, "finding",
+                 "STT phải chạy liên tục từ 1", "STT must run 1, 2, 3 …")
+    STR_DUP_MA_LK = _c("STR-005", "123", 200, False, "finding",
+                       "Hai HOSO trong cùng gói có cùng MA_LK", "Two HOSO of one envelope share a MA_LK")
+    # XSD (schema) findings
+    XSD_OTHER = _c("XSD-000", "123", 200, False, "finding",
+                   "Không đúng cấu trúc XSD", "Does not match the XSD")
+    XSD_MISSING = _c("XSD-001", "123", 200, False, "finding",
+                     "Thiếu phần tử bắt buộc", "Required element missing")
+    XSD_EMPTY = _c("XSD-002", "123", 200, False, "finding",
+                   "Phần tử bắt buộc để trống", "Required element is empty")
+    XSD_TOO_LONG = _c("XSD-003", "123", 200, False, "finding",
+                      "Giá trị dài quá kích thước tối đa", "Value longer than the maximum size")
+    XSD_FORMAT = _c("XSD-004", "123", 200, False, "finding",
+                    "Giá trị sai định dạng", "Value has the wrong format")
+    XSD_UNKNOWN = _c("XSD-005", "123", 200, False, "finding",
+                     "Phần tử không thuộc bảng theo chuẩn đang dùng", "Element is not part of this table in this profile")
+    XSD_ORDER = _c("XSD-006", "123", 200, False, "finding",
+                   "Phần tử sai thứ tự (chế độ kiểm tra thứ tự chặt)", "Element out of order (strict order mode)")
+    XSD_REPEATED = _c("XSD-007", "123", 200, False, "finding",
+                      "Phần tử xuất hiện nhiều lần", "Element appears more than once")
+    XSD_ROOT = _c("XSD-008", "123", 200, False, "finding",
+                  "Phần tử gốc không đúng với LOAIHOSO", "Root element does not match LOAIHOSO")
+    XSD_LOAI = _c("XSD-009", "123", 200, False, "finding",
+                  "LOAIHOSO không có trong chuẩn đang dùng", "LOAIHOSO does not exist in this profile")
+    # signature (CHUKYDONVI)
+    SIG_UNSIGNED_ALLOWED = _c("SIG-000", "200", 200, False, "finding",
+                              "Hồ sơ chưa ký số (chỉ chấp nhận theo cấu hình trước 2026)",
+                              "Unsigned (accepted only under the pre-2026 profile)")
+    SIG_MISSING = _c("SIG-001", "401", 200, False, "finding",
+                     "Thiếu chữ ký số trong CHUKYDONVI (bắt buộc từ 01/01/2026)",
+                     "No signature in CHUKYDONVI (mandatory from 01/01/2026)")
+    SIG_SEVERAL = _c("SIG-002", "401", 200, False, "finding",
+                     "Có nhiều hơn một chữ ký số trong hồ sơ", "More than one signature in the document")
+    SIG_LOCATION = _c("SIG-003", "401", 200, False, "finding",
+                      "Chữ ký không nằm trong CHUKYDONVI (phần tử cuối của gốc)",
+                      "Signature is not inside CHUKYDONVI (last child of the root)")
+    SIG_REFERENCE = _c("SIG-004", "401", 200, False, "finding",
+                       "Chữ ký không bao trùm toàn bộ hồ sơ (Reference phải là URI=\"\" và enveloped-signature)",
+                       "The signature does not cover the whole document (one Reference URI=\"\" with enveloped-signature)")
+    SIG_ALGORITHM = _c("SIG-005", "401", 200, False, "finding",
+                       "Thuật toán ký/băm không được chấp nhận (SHA-1 bị từ chối)",
+                       "Signature or digest algorithm not allowed (SHA-1 is refused)")
+    SIG_NO_CERT = _c("SIG-006", "401", 200, False, "finding",
+                     "KeyInfo phải chứa đúng một X509Certificate của cơ sở",
+                     "KeyInfo must hold exactly one X509Certificate of the facility")
+    SIG_NOT_REGISTERED = _c("SIG-007", "403", 200, False, "finding",
+                            "Chứng thư số chưa được đăng ký cho cơ sở này",
+                            "Certificate not registered for this facility")
+    SIG_REVOKED = _c("SIG-008", "403", 200, False, "finding",
+                     "Chứng thư số đã bị thu hồi", "Certificate has been revoked")
+    SIG_EXPIRED = _c("SIG-009", "403", 200, False, "finding",
+                     "Chứng thư số đã hết hạn", "Certificate has expired")
+    SIG_NOT_YET_VALID = _c("SIG-010", "403", 200, False, "finding",
+                           "Chứng thư số chưa đến ngày hiệu lực", "Certificate is not yet valid")
+    SIG_UNTRUSTED = _c("SIG-011", "403", 200, False, "finding",
+                       "Chứng thư số không do CA được tin cậy cấp", "Certificate not issued by a trusted CA")
+    SIG_DIGEST = _c("SIG-012", "401", 200, False, "finding",
+                    "Giá trị băm không khớp: nội dung đã bị thay đổi sau khi ký",
+                    "Digest mismatch: the content was changed after signing")
+    SIG_INVALID = _c("SIG-013", "401", 200, False, "finding",
+                     "Chữ ký số không hợp lệ (không khớp khóa của chứng thư)",
+                     "Signature value does not verify with the certificate's key")
     DUPLICATE = _c("DUP-001", "200", 200, False, "finding",
                    "Hồ sơ trùng lặp với lần gửi trước, không ghi nhận thêm",
                    "Identical to an earlier submission; nothing new recorded")

@@ -35,6 +35,10 @@ class Settings:
     password_hash_iterations: int = 200_000   # PBKDF2-SHA256 over the received MD5
     crash_before_processing: bool = False     # test hook: the worker dies (os._exit) before processing
     trust_forwarded_for: bool = False         # take client IP from X-Forwarded-For (behind a proxy)
+    xsd_order: str = "any"                    # any (vendors vary order) | strict (table order)
+    xsd_all_tags: bool = False                # True: every element of the table must be present
+    signature_policy: str = "required"        # required | pre2026 (unsigned accepted with SIG-000)
+    trusted_ca_file: str = ""                 # PEM bundle; when set, signer certs must chain to it
     errors_as_http_200: bool = False          # answer refusals with HTTP 200 + maKetQua (UNCONFIRMED real behaviour)
     openapi_dir: Path = ROOT / "openapi"
 

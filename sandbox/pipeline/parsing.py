@@ -25,7 +25,7 @@ ROW_XPATH = {ROOT_CHECKIN: "DSACH_TRANG_THAI_KCB/TRANG_THAI_KCB",
 
 
 class XmlRefused(Exception):
-    """Raised with ``reason`` in {"base64", "not_utf8", "dtd", "not_well_formed", "too_large"}."""
+    """Raised with ``reason`` in {"base64", "not_utf8", "dtd", "not_well_formed", "too_deep", "too_large"}."""
 
     def __init__(self, reason: str, detail: str, line: int | None = None, detail_vi: str = ""):
         super().__init__(detail)
@@ -80,6 +80,9 @@ def parse_document(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc.msg or exc):
+            raise XmlRefused("too_deep", "nested deeper than 256 levels", exc.lineno,
+                             "lồng nhau quá 256 cấp") from exc
         raise XmlRefused("not_well_formed", str(exc.msg or exc), exc.lineno,
                          f"lỗi cú pháp XML: {exc.msg or exc}") from exc
     tree = root.getroottree()
@@ -90,8 +93,9 @@ def parse_document(data: bytes) -> etree._Element:
 
 
 def text_of(parent: etree._Element, tag: str) -> str:
+    """Text of a child, comments ignored (a comment cannot cut a signed value short)."""
     node = parent.find(tag)
-    return (node.text or "").strip() if node is not None else ""
+    return "".join(node.itertext()).strip() if node is not None else ""
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def read_envelope(root: etree._Element, limit: int) -> Envelope:
             loai = text_of(fnode, "LOAIHOSO").upper()
             content = fnode.find("NOIDUNGFILE")
             try:
-                raw = decode_base64((content.text or "") if content is not None else "", limit)
+                raw = decode_base64("".join(content.itertext()) if content is not None else "", limit)
                 files.append(FileHoSo(loai, fxpath, fnode.sourceline, raw, parse_document(raw)))
             except XmlRefused as exc:
                 files.append(FileHoSo(loai, fxpath, fnode.sourceline, None, None,

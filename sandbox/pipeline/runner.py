@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..result_codes import ResultCode as RC
-from . import structure  # noqa: F401  (registers the structural checks)
+from . import schema, structure  # noqa: F401  (register their checks)
+from .signature import verify
 from .findings import Finding, finding
 from .parsing import (ROOT_HOSO, XmlRefused, parse_document, read_envelope, table_rows, text_of)
 from .stages import DOCUMENT_CHECKS, ENVELOPE_CHECKS, HOSO_CHECKS, StageContext
@@ -45,13 +46,18 @@ def _hoso_digest(hoso) -> str:
 
 
 def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
+    """Parse, verify the signature, then run every registered check on what was signed."""
     try:
         root = parse_document(payload)
     except XmlRefused as exc:  # stored payloads were parsed at intake; this is a safety net
         return Outcome((finding(RC.ENV_BAD_CONTENT, hint_vi=exc.detail_vi, hint_en=exc.detail, line=exc.line),))
-    if ctx.kind == "HOSO" and root.tag == ROOT_HOSO:
-        envelope = read_envelope(root, decoded_limit)
-        env_findings: list[Finding] = []
+    signature = verify(payload, root, ctx)
+    # From here on read only what was signed; when the signature failed, keep checking the
+    # unsigned tree for feedback, but the signature findings make every record invalid.
+    trusted = signature.signed_root if signature.signed_root is not None else root
+    if ctx.kind == "HOSO" and trusted.tag == ROOT_HOSO:
+        envelope = read_envelope(trusted, decoded_limit)
+        env_findings: list[Finding] = list(signature.findings)
         for check in ENVELOPE_CHECKS:
             env_findings.extend(check.fn(envelope, ctx))
         records = []
@@ -61,12 +67,12 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
                 found.extend(check.fn(hoso, envelope, ctx))
             records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso)))
         return Outcome(tuple(env_findings), tuple(records))
-    doc_findings: list[Finding] = []
+    doc_findings: list[Finding] = list(signature.findings)
     for check in DOCUMENT_CHECKS:
-        doc_findings.extend(check.fn(root, ctx))
+        doc_findings.extend(check.fn(trusted, ctx))
     records = []
-    for i, row in enumerate(table_rows(root), start=1):
-        ma_lk = text_of(row, "MA_LK")
+    for i, row in enumerate(table_rows(trusted), start=1):
+        ma_lk = text_of(row, "MA_LK") or text_of(row, "SO_BIEN_BAN")  # XML12 rows have no MA_LK
         own = tuple(f for f in doc_findings if f.ma_lk and f.ma_lk == ma_lk)
         digest = hashlib.sha256(etree.tostring(row, method="c14n")).hexdigest()
         records.append(RecordOutcome(i, ma_lk, own, digest))

@@ -8,6 +8,8 @@ next ``process_pending`` (at start-up, by the worker or by the CLI) takes it ove
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from pathlib import Path
 from collections import Counter
 
 from sqlalchemy.exc import IntegrityError
@@ -23,11 +25,19 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+@lru_cache(maxsize=4)
+def _trusted_ca(path: str) -> bytes:
+    return Path(path).read_bytes() if path else b""
+
+
 def _stage_context(ctx: Context, sub: Submission, certificates) -> StageContext:
     views = tuple(CertificateView(c.fingerprint, c.not_before, c.not_after, c.revoked_at, c.pem)
                   for c in certificates)
+    settings = ctx.settings
     return StageContext(kind=sub.kind, profile=sub.profile, facility_code=sub.facility_code,
-                        now=ctx.clock.now(), certificates=views)
+                        now=ctx.clock.now(), certificates=views, xsd_order=settings.xsd_order,
+                        xsd_all_tags=settings.xsd_all_tags, signature_policy=settings.signature_policy,
+                        trusted_ca_pem=_trusted_ca(settings.trusted_ca_file))
 
 
 def process_submission(ctx: Context, submission_id: str) -> bool:

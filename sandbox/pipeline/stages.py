@@ -31,6 +31,10 @@ class StageContext:
     facility_code: str
     now: datetime
     certificates: tuple[CertificateView, ...] = field(default_factory=tuple)
+    xsd_order: str = "any"
+    xsd_all_tags: bool = False
+    signature_policy: str = "required"
+    trusted_ca_pem: bytes = b""
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime) -> None:
     records = []
     for rec in outcome.records:
         found = [f.to_json() for f in rec.findings]
-        valid = env_ok and rec.valid and bool(rec.ma_lk)
+        valid = env_ok and rec.valid and (bool(rec.ma_lk) or sub.kind != "HOSO")
         disposition = "rejected"
         version = 0
         if sub.kind == "HOSO":

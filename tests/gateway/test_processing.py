@@ -115,7 +115,8 @@ def test_result_needs_a_token(his):
 
 @pytest.mark.parametrize("endpoint", ["checkInKcbQd130", "checkInKcbQd4750", "checkInKcbQd3176"])
 def test_checkin_is_received_and_processed(his, endpoint):
-    response = his.submit(checkin_document(ma_lk="LK-CHECKIN-1"), endpoint=endpoint, loaiHoSo="0")
+    profile = "QD" + endpoint[-4:].replace("d130", "130").lstrip("d")
+    response = his.submit(checkin_document(ma_lk="LK-CHECKIN-1", profile=profile), endpoint=endpoint, loaiHoSo="0")
     assert response.json()["maKetQua"] == "200"
     result = his.result(response.json()["maGiaoDich"]).json()
     assert result["trangThai"] == "DA_XU_LY"
@@ -123,15 +124,30 @@ def test_checkin_is_received_and_processed(his, endpoint):
 
 
 def test_xml12_is_received(his):
-    doc = row_document("XML12", [{"NGUOI_CHU_TRI": "BS. Trần Văn Bình", "HO_TEN": "Lê Thị Hoa", "SO_CCCD": "058190000002"}])
+    doc = row_document("XML12", [XML12_ROW])
     response = his.submit(doc, endpoint="guiDuLieuGdykQd130", loaiHoSo="12")
     assert response.json()["maKetQua"] == "200"
-    assert his.result(response.json()["maGiaoDich"]).json()["trangThai"] == "DA_XU_LY"
+    result = his.result(response.json()["maGiaoDich"]).json()
+    assert result["trangThai"] == "DA_XU_LY" and result["dsLoi"] == []
+    assert [h["trangThai"] for h in result["dsHoSo"]] == ["HOP_LE"]
+
+
+XML12_ROW = {
+    "NGUOI_CHU_TRI": "BS. Trần Văn Bình", "CHUC_VU": 1, "NGAY_HOP": "20261120", "HO_TEN": "Lê Thị Hoa",
+    "NGAY_SINH": "19800512", "SO_CCCD": "058180000002", "NGAY_CAP_CCCD": "20210601", "NOI_CAP_CCCD": "Cục CS QLHC về TTXH",
+    "DIA_CHI": "Phan Rang, Ninh Thuận", "MATINH_CU_TRU": "58", "MAHUYEN_CU_TRU": "582", "MAXA_CU_TRU": "22813",
+    "MA_BHXH": "5812345678", "DIEN_THOAI": "0912345678", "MA_DOI_TUONG": "1", "KHAM_GIAM_DINH": 1,
+    "SO_BIEN_BAN": "BB-01", "DANG_HUONG_CHE_DO": "1", "NGAY_CHUNG_TU": "20261120", "SO_GIAY_GIOI_THIEU": "GT-01",
+    "NGAY_DE_NGHI": "20261110", "MA_DONVI": "58001", "GIOI_THIEU_CUA": "BVĐK tỉnh", "KET_QUA_KHAM": "Ổn định",
+    "SO_VAN_BAN_CAN_CU": "TT 56/2017", "TYLE_TTCT_MOI": 21, "TONG_TYLE_TTCT": 21, "DE_NGHI": "Không",
+    "DUOC_XACDINH": "Tỷ lệ 21%"}
 
 
 @pytest.mark.parametrize("endpoint", ["guiHoSoXmlQD130", "guiHoSoXmlQD4750", "guiHoSoXmlQD3176"])
 def test_every_hoso_endpoint_records_its_profile(ctx, his, endpoint):
-    response = his.submit(episode_envelope(), endpoint=endpoint)
+    profile = "QD" + endpoint.split("QD")[-1]
+    response = his.submit(episode_envelope(profile=profile), endpoint=endpoint)
+    assert his.result(response.json()["maGiaoDich"]).json()["dsHoSo"][0]["trangThai"] == "HOP_LE"
     expected = {"guiHoSoXmlQD130": "QD130", "guiHoSoXmlQD4750": "QD4750", "guiHoSoXmlQD3176": "QD3176"}
     with ctx.db.read() as s:
         sub = s.get(Submission, response.json()["maGiaoDich"])

@@ -27,13 +27,15 @@ def refused(response, code: str, family: str, http: int):
 
 
 def test_accepted_submission_is_stored_before_answering(ctx, his):
-    response = his.submit(episode_envelope())
+    from tests.plugins.gateway import signed
+    payload = signed(episode_envelope(), his.credential)
+    response = his.submit(payload, sign=False)
     body = response.json()
     assert response.status_code == 200 and body["maKetQua"] == "200"
     assert len(body["thoiGianTiepNhan"]) == 14 and body["thoiGianTiepNhan"].isdigit()
     with ctx.db.read() as s:
         sub = s.get(Submission, body["maGiaoDich"])
-        assert sub is not None and sub.payload == episode_envelope()
+        assert sub is not None and sub.payload == payload  # the raw bytes, exactly as sent
 
 
 def test_missing_token_headers(ctx, his):
@@ -140,7 +142,7 @@ def test_base64_with_line_breaks_is_accepted(ctx, his):
     (b"<TONG_HOP><MA_LK>1</MA_LK></TONG_HOP>", "1232"),
 ])
 def test_file_format_refusals(ctx, his, payload, code):
-    refused(his.submit(payload), code, "123", 400)
+    refused(his.submit(payload, sign=False), code, "123", 400)
     assert stored(ctx) == 0
 
 

@@ -1,0 +1,130 @@
+"""Signature stage: the enveloped XMLDSig in CHUKYDONVI (domain.md §2.4), verified with signxml.
+
+We first read the Signature for diagnostics a facility IT person understands (how many, where,
+which algorithms, which reference, which certificate), check the certificate against the
+facility's registry on the sandbox clock, then let signxml verify with that registered
+certificate as the only trust anchor, the location pinned to CHUKYDONVI and exactly one
+reference.  Later stages read only ``signed_root``: what was actually signed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from lxml import etree
+from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
+from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
+
+from ..clock import as_utc
+from ..result_codes import ResultCode as RC
+from .findings import WARNING, Finding, finding
+from .stages import StageContext
+
+DS = "http://www.w3.org/2000/09/xmldsig#"
+NS = {"ds": DS}
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+ALLOWED_METHODS = frozenset({SignatureMethod.RSA_SHA256, SignatureMethod.RSA_SHA384, SignatureMethod.RSA_SHA512,
+                             SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384,
+                             SignatureMethod.ECDSA_SHA512})
+ALLOWED_DIGESTS = frozenset({DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512})
+CONFIG = dict(location="./CHUKYDONVI/", expect_references=1, signature_methods=ALLOWED_METHODS,
+              digest_algorithms=ALLOWED_DIGESTS)
+
+
+@dataclass(frozen=True)
+class SignatureOutcome:
+    findings: tuple[Finding, ...]
+    signed_root: etree._Element | None     # None when nothing can be trusted
+    fingerprint: str = ""
+
+
+def _fail(code, vi: str, en: str, xpath: str = "", value: str = "") -> SignatureOutcome:
+    return SignatureOutcome((finding(code, hint_vi=vi, hint_en=en, xpath=xpath, value=value),), None)
+
+
+def _issued_by(cert: x509.Certificate, bundle: bytes) -> bool:
+    for ca in x509.load_pem_x509_certificates(bundle):
+        try:
+            cert.verify_directly_issued_by(ca)
+            return True
+        except (ValueError, TypeError, Exception):  # noqa: BLE001 - any failure means "not this CA"
+            continue
+    return False
+
+
+def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> SignatureOutcome:
+    root_path = f"/{root.tag}"
+    signatures = root.findall(".//ds:Signature", NS)
+    if not signatures:
+        if ctx.signature_policy == "pre2026":
+            return SignatureOutcome((finding(RC.SIG_UNSIGNED_ALLOWED, WARNING, xpath=f"{root_path}/CHUKYDONVI"),), root)
+        return _fail(RC.SIG_MISSING, "ký hồ sơ bằng chứng thư số đã đăng ký của cơ sở, đặt ds:Signature trong CHUKYDONVI",
+                     "sign with the facility's registered certificate, ds:Signature inside CHUKYDONVI",
+                     f"{root_path}/CHUKYDONVI")
+    if len(signatures) > 1:
+        places = ", ".join(root.getroottree().getpath(s) for s in signatures)
+        return _fail(RC.SIG_SEVERAL, f"tìm thấy {len(signatures)} chữ ký: {places}",
+                     f"found {len(signatures)} signatures: {places}")
+    signature = signatures[0]
+    slot = root[-1] if len(root) else None
+    if slot is None or slot.tag != "CHUKYDONVI" or signature.getparent() is not slot:
+        where = root.getroottree().getpath(signature)
+        return _fail(RC.SIG_LOCATION, f"chữ ký đang ở {where}", f"signature found at {where}", where)
+    method = signature.find("ds:SignedInfo/ds:SignatureMethod", NS)
+    method_uri = method.get("Algorithm", "") if method is not None else ""
+    if method_uri not in {m.value for m in ALLOWED_METHODS}:
+        return _fail(RC.SIG_ALGORITHM, f"SignatureMethod {method_uri or '(trống)'}; dùng rsa-sha256",
+                     f"SignatureMethod {method_uri or '(empty)'}; use rsa-sha256", value=method_uri)
+    references = signature.findall("ds:SignedInfo/ds:Reference", NS)
+    transforms = [t.get("Algorithm") for t in references[0].findall("ds:Transforms/ds:Transform", NS)] if references else []
+    if len(references) != 1 or references[0].get("URI") != "" or ENVELOPED not in transforms:
+        uris = ", ".join(repr(r.get("URI")) for r in references) or "(không có)"
+        return _fail(RC.SIG_REFERENCE, f"Reference hiện có: {uris}", f"references found: {uris}")
+    digest = references[0].find("ds:DigestMethod", NS)
+    digest_uri = digest.get("Algorithm", "") if digest is not None else ""
+    if digest_uri not in {d.value for d in ALLOWED_DIGESTS}:
+        return _fail(RC.SIG_ALGORITHM, f"DigestMethod {digest_uri or '(trống)'}; dùng sha256",
+                     f"DigestMethod {digest_uri or '(empty)'}; use sha256", value=digest_uri)
+    certs = signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)
+    if len(certs) != 1:
+        return _fail(RC.SIG_NO_CERT, f"tìm thấy {len(certs)} X509Certificate", f"found {len(certs)} X509Certificate")
+    try:
+        cert = x509.load_der_x509_certificate(base64.b64decode("".join(certs[0].itertext()).strip()))
+    except (ValueError, binascii.Error) as exc:
+        return _fail(RC.SIG_NO_CERT, "X509Certificate không đọc được", f"unreadable X509Certificate: {exc}")
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex()
+    subject = cert.subject.rfc4514_string()
+    registered = next((c for c in ctx.certificates if c.fingerprint == fingerprint), None)
+    if registered is None:
+        return _fail(RC.SIG_NOT_REGISTERED,
+                     f"chứng thư {subject} (SHA-256 {fingerprint[:16]}…) chưa đăng ký cho cơ sở {ctx.facility_code}",
+                     f"certificate {subject} (SHA-256 {fingerprint[:16]}…) is not registered for {ctx.facility_code}",
+                     value=fingerprint)
+    now = ctx.now
+    if registered.revoked_at is not None and as_utc(registered.revoked_at) <= now:
+        return _fail(RC.SIG_REVOKED, f"thu hồi lúc {as_utc(registered.revoked_at):%d/%m/%Y %H:%M} UTC",
+                     f"revoked at {as_utc(registered.revoked_at):%Y-%m-%d %H:%M} UTC", value=fingerprint)
+    if now > as_utc(registered.not_after):
+        return _fail(RC.SIG_EXPIRED, f"hết hạn ngày {as_utc(registered.not_after):%d/%m/%Y}",
+                     f"expired on {as_utc(registered.not_after):%Y-%m-%d}", value=fingerprint)
+    if now < as_utc(registered.not_before):
+        return _fail(RC.SIG_NOT_YET_VALID, f"hiệu lực từ ngày {as_utc(registered.not_before):%d/%m/%Y}",
+                     f"valid from {as_utc(registered.not_before):%Y-%m-%d}", value=fingerprint)
+    if ctx.trusted_ca_pem and not _issued_by(cert, ctx.trusted_ca_pem):
+        return _fail(RC.SIG_UNTRUSTED, f"nhà phát hành {cert.issuer.rfc4514_string()}",
+                     f"issuer {cert.issuer.rfc4514_string()}", value=fingerprint)
+    try:
+        result = XMLVerifier().verify(payload, x509_cert=registered.pem,
+                                      expect_config=SignatureConfiguration(verification_time=now, **CONFIG))
+    except InvalidDigest as exc:
+        return _fail(RC.SIG_DIGEST, "ký lại sau khi sửa, không sửa hồ sơ sau khi ký", str(exc))
+    except (InvalidSignature, InvalidInput, SignXMLException) as exc:
+        return _fail(RC.SIG_INVALID, "chữ ký không được tạo bằng khóa của chứng thư trong KeyInfo", str(exc)[:300])
+    signed = result.signed_xml
+    if signed is None or signed.tag != root.tag:
+        return _fail(RC.SIG_REFERENCE, "phần được ký không phải toàn bộ hồ sơ", "the signed part is not the document")
+    return SignatureOutcome((), signed, fingerprint)
