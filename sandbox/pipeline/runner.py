@@ -52,9 +52,11 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
     except XmlRefused as exc:  # stored payloads were parsed at intake; this is a safety net
         return Outcome((finding(RC.ENV_BAD_CONTENT, hint_vi=exc.detail_vi, hint_en=exc.detail, line=exc.line),))
     signature = verify(payload, root, ctx)
-    # From here on read only what was signed; when the signature failed, keep checking the
-    # unsigned tree for feedback, but the signature findings make every record invalid.
-    trusted = signature.signed_root if signature.signed_root is not None else root
+    if signature.signed_root is None:
+        # Nothing is trusted: report the signature alone; HOSO are listed only so the portal can
+        # show which episodes the refusal concerns.
+        return _untrusted(root, ctx, signature.findings, decoded_limit)
+    trusted = signature.signed_root  # from here on read only what was signed
     if ctx.kind == "HOSO" and trusted.tag == ROOT_HOSO:
         envelope = read_envelope(trusted, decoded_limit)
         env_findings: list[Finding] = list(signature.findings)
@@ -70,11 +72,23 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
     doc_findings: list[Finding] = list(signature.findings)
     for check in DOCUMENT_CHECKS:
         doc_findings.extend(check.fn(trusted, ctx))
+    return _document_outcome(trusted, doc_findings)
+
+
+def _document_outcome(root, doc_findings: list[Finding]) -> Outcome:
     records = []
-    for i, row in enumerate(table_rows(trusted), start=1):
+    for i, row in enumerate(table_rows(root), start=1):
         ma_lk = text_of(row, "MA_LK") or text_of(row, "SO_BIEN_BAN")  # XML12 rows have no MA_LK
         own = tuple(f for f in doc_findings if f.ma_lk and f.ma_lk == ma_lk)
         digest = hashlib.sha256(etree.tostring(row, method="c14n")).hexdigest()
         records.append(RecordOutcome(i, ma_lk, own, digest))
     shared = tuple(f for f in doc_findings if not f.ma_lk)
     return Outcome(shared, tuple(records))
+
+
+def _untrusted(root, ctx: StageContext, findings, decoded_limit: int) -> Outcome:
+    if ctx.kind == "HOSO" and root.tag == ROOT_HOSO:
+        envelope = read_envelope(root, decoded_limit)
+        return Outcome(tuple(findings), tuple(RecordOutcome(h.position, h.ma_lk, (), _hoso_digest(h))
+                                              for h in envelope.hosos))
+    return _document_outcome(root, list(findings))

@@ -93,7 +93,7 @@ def envelope_xsd(profile: str) -> str:
         <xs:element name="HOSO" minOccurs="0" maxOccurs="unbounded"><xs:complexType><xs:sequence>
           <xs:element name="FILEHOSO" maxOccurs="unbounded"><xs:complexType><xs:sequence>
             <xs:element name="LOAIHOSO"><xs:simpleType><xs:restriction base="xs:string">{kinds}</xs:restriction></xs:simpleType></xs:element>
-            <xs:element name="NOIDUNGFILE"><xs:simpleType><xs:restriction base="xs:string"><xs:pattern value="[A-Za-z0-9+/=\\s]+"/></xs:restriction></xs:simpleType></xs:element>
+            <xs:element name="NOIDUNGFILE" type="xs:string"/><!-- decoding is checked by ENV-003 -->
           </xs:sequence></xs:complexType></xs:element>
         </xs:sequence></xs:complexType></xs:element>
       </xs:sequence></xs:complexType></xs:element>
