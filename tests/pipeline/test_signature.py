@@ -1,0 +1,96 @@
+"""Signature stage: policy, registry on the sandbox clock, trusted CA, what is read afterwards."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from fixtures.envelope import envelope
+from fixtures.generator import generate
+from fixtures.pki import TestCA
+from fixtures.signing import sign
+from sandbox.pipeline.runner import evaluate
+from sandbox.pipeline.signature import verify
+from sandbox.pipeline.parsing import parse_document
+from sandbox.pipeline.stages import CertificateView, StageContext
+
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return TestCA()
+
+
+@pytest.fixture(scope="module")
+def cred(ca):
+    return ca.issue("58001", "BVĐK")
+
+
+def view(cred, revoked_at=None):
+    c = cred.certificate
+    return CertificateView(cred.fingerprint, c.not_valid_before_utc, c.not_valid_after_utc, revoked_at,
+                           cred.cert_pem.decode())
+
+
+def ctx(*certs, now=NOW, **kw):
+    return StageContext("HOSO", "QD3176", "58001", now, tuple(certs), **kw)
+
+
+def payload():
+    return envelope("58001", [generate(1, "58001", "kham").documents()])
+
+
+def codes(outcome):
+    return [f.code for f in outcome.findings] + [f.code for r in outcome.records for f in r.findings]
+
+
+def test_valid_signature_returns_only_the_signed_tree(cred):
+    signed = sign(payload(), cred.key_pem, cred.cert_pem)
+    result = verify(signed, parse_document(signed), ctx(view(cred)))
+    assert result.findings == () and result.fingerprint == cred.fingerprint
+    assert result.signed_root.tag == "GIAMDINHHS"
+    assert result.signed_root.find(".//{http://www.w3.org/2000/09/xmldsig#}Signature") is None
+
+
+def test_unsigned_is_refused_unless_pre2026_policy(cred):
+    assert codes(evaluate(payload(), ctx(view(cred)), 10**8)) == ["SIG-001"]
+    outcome = evaluate(payload(), ctx(view(cred), signature_policy="pre2026"), 10**8)
+    assert codes(outcome) == ["SIG-000"] and outcome.records[0].valid and outcome.envelope_valid
+
+
+def test_certificate_validity_follows_the_sandbox_clock(cred):
+    signed = sign(payload(), cred.key_pem, cred.cert_pem)
+    later = cred.certificate.not_valid_after_utc + timedelta(days=1)
+    earlier = cred.certificate.not_valid_before_utc - timedelta(days=1)
+    assert codes(evaluate(signed, ctx(view(cred), now=later), 10**8)) == ["SIG-009"]
+    assert codes(evaluate(signed, ctx(view(cred), now=earlier), 10**8)) == ["SIG-010"]
+    assert codes(evaluate(signed, ctx(view(cred, revoked_at=NOW - timedelta(hours=1))), 10**8)) == ["SIG-008"]
+    # revoked in the (sandbox) future: still valid now
+    assert codes(evaluate(signed, ctx(view(cred, revoked_at=NOW + timedelta(days=1))), 10**8)) == []
+
+
+def test_trusted_ca_when_configured(ca, cred):
+    signed = sign(payload(), cred.key_pem, cred.cert_pem)
+    assert codes(evaluate(signed, ctx(view(cred), trusted_ca_pem=ca.cert_pem), 10**8)) == []
+    other_ca = TestCA("Another CA")
+    assert codes(evaluate(signed, ctx(view(cred), trusted_ca_pem=other_ca.cert_pem), 10**8)) == ["SIG-011"]
+
+
+def test_refusal_messages_speak_to_a_facility_it_person(ca, cred):
+    other = ca.issue("58002", "Khác")
+    outcome = evaluate(sign(payload(), other.key_pem, other.cert_pem), ctx(view(cred)), 10**8)
+    [f] = outcome.findings
+    assert f.code == "SIG-007" and "chưa đăng ký cho cơ sở 58001" in f.message_vi and f.value == other.fingerprint
+    tampered = sign(payload(), cred.key_pem, cred.cert_pem).replace(b"<NGAYLAP/>", b"<NGAYLAP>20260101</NGAYLAP>")
+    assert b"<NGAYLAP>20260101" in tampered
+    [f] = evaluate(tampered, ctx(view(cred)), 10**8).findings
+    assert f.code == "SIG-012" and "thay đổi sau khi ký" in f.message_vi
+
+
+def test_signature_check_on_checkin_documents(cred):
+    from tests.plugins.gateway import checkin_document
+    doc = sign(checkin_document(), cred.key_pem, cred.cert_pem)
+    outcome = evaluate(doc, StageContext("CHECKIN", "QD3176", "58001", NOW, (view(cred),)), 10**8)
+    assert codes(outcome) == [] and outcome.records[0].valid
+    unsigned = evaluate(checkin_document(), StageContext("CHECKIN", "QD3176", "58001", NOW, (view(cred),)), 10**8)
+    assert codes(unsigned) == ["SIG-001"]
