@@ -235,6 +235,32 @@ def process_pending_cmd():
     click.echo(f"Đã xử lý {process_pending(_ctx())} giao dịch")
 
 
+@main.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--facility", required=True, help="MACSKCB whose registered certificates verify the signature")
+@click.option("--profile", type=click.Choice(["QD130", "QD4750", "QD3176"]), default="QD3176", show_default=True)
+@click.option("--kind", type=click.Choice(["HOSO", "CHECKIN", "GDYK"]), default="HOSO", show_default=True)
+@json_option
+def check_cmd(file, facility, profile, kind, as_json):
+    """Chạy đúng các bước kiểm tra của cổng trên FILE (không lưu), in từng lỗi."""
+    from .pipeline.runner import evaluate
+    from .pipeline.service import stage_context_for
+    ctx = _ctx()
+    outcome = evaluate(file.read_bytes(), stage_context_for(ctx, kind, profile, facility),
+                       ctx.settings.max_decoded_file_bytes)
+    items = [f.to_wire() for f in outcome.findings] + [f.to_wire() for r in outcome.records for f in r.findings]
+    if as_json:
+        _out({"hopLe": outcome.envelope_valid and all(r.valid for r in outcome.records), "dsLoi": items}, True)
+        return
+    for r in outcome.records:
+        state = "HỢP LỆ" if r.valid and outcome.envelope_valid else "KHÔNG HỢP LỆ"
+        click.echo(f"HOSO {r.position} MA_LK={r.ma_lk or '(trống)'}: {state}")
+    for e in items:
+        click.echo(f"  [{e['maLoi']}] {e['mucDo']} {e['loaiHoSo']} {e['viTri']} (dòng {e['dong'] or '-'}): {e['moTaLoi']}")
+    if not items:
+        click.echo("Không có lỗi.")
+
+
 @main.command("readiness")
 @json_option
 def readiness_cmd(as_json):

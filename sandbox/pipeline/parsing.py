@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-_WS = re.compile(rb"\s+")
 _DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -43,7 +42,7 @@ def _parser() -> etree.XMLParser:
 
 def decode_base64(text: str | bytes, limit: int) -> bytes:
     raw = text.encode("ascii", "replace") if isinstance(text, str) else text
-    compact = _WS.sub(b"", raw)
+    compact = raw.translate(None, b" \t\r\n\x0b\x0c")  # line-wrapped base64 is common
     if not compact:
         raise XmlRefused("base64", "empty value", detail_vi="giá trị rỗng")
     if len(compact) // 4 * 3 > limit:
@@ -116,14 +115,10 @@ class HoSo:
     xpath: str
     line: int | None
     files: tuple[FileHoSo, ...] = field(default_factory=tuple)
+    ma_lk: str = ""          # XML1's MA_LK ("" when XML1 is missing or unreadable)
 
     def file(self, loai: str) -> FileHoSo | None:
         return next((f for f in self.files if f.loai == loai), None)
-
-    @property
-    def ma_lk(self) -> str:
-        xml1 = self.file("XML1")
-        return text_of(xml1.root, "MA_LK") if xml1 is not None and xml1.root is not None else ""
 
 
 @dataclass(frozen=True)
@@ -157,7 +152,8 @@ def read_envelope(root: etree._Element, limit: int) -> Envelope:
             except XmlRefused as exc:
                 files.append(FileHoSo(loai, fxpath, fnode.sourceline, None, None,
                                       f"{exc.reason}: {exc.detail}", exc.detail_vi))
-        hosos.append(HoSo(i, hxpath, node.sourceline, tuple(files)))
+        xml1 = next((f for f in files if f.loai == "XML1" and f.root is not None), None)
+        hosos.append(HoSo(i, hxpath, node.sourceline, tuple(files), text_of(xml1.root, "MA_LK") if xml1 else ""))
     return Envelope(root, envelope_facility(root), text_of(info, "SOLUONGHOSO") if info is not None else "",
                     tuple(hosos))
 

@@ -31,10 +31,20 @@ def _trusted_ca(path: str) -> bytes:
 
 
 def _stage_context(ctx: Context, sub: Submission, certificates) -> StageContext:
+    return _build_context(ctx, sub.kind, sub.profile, sub.facility_code, certificates)
+
+
+def stage_context_for(ctx: Context, kind: str, profile: str, facility_code: str) -> StageContext:
+    """A stage context for an offline check (``skdt-sandbox check``), with the registry's certificates."""
+    with ctx.db.read() as s:
+        return _build_context(ctx, kind, profile, facility_code, find_certificates(s, facility_code=facility_code))
+
+
+def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, certificates) -> StageContext:
     views = tuple(CertificateView(c.fingerprint, c.not_before, c.not_after, c.revoked_at, c.pem)
                   for c in certificates)
     settings = ctx.settings
-    return StageContext(kind=sub.kind, profile=sub.profile, facility_code=sub.facility_code,
+    return StageContext(kind=kind, profile=profile, facility_code=facility_code,
                         now=ctx.clock.now(), certificates=views, xsd_order=settings.xsd_order,
                         xsd_all_tags=settings.xsd_all_tags, signature_policy=settings.signature_policy,
                         trusted_ca_pem=_trusted_ca(settings.trusted_ca_file))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -44,6 +45,11 @@ class SignatureOutcome:
 
 def _fail(code, vi: str, en: str, xpath: str = "", value: str = "") -> SignatureOutcome:
     return SignatureOutcome((finding(code, hint_vi=vi, hint_en=en, xpath=xpath, value=value),), None)
+
+
+@lru_cache(maxsize=1024)
+def _certificate(pem: str) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(pem.encode())
 
 
 def _issued_by(cert: x509.Certificate, bundle: bytes) -> bool:
@@ -118,7 +124,7 @@ def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signature
         return _fail(RC.SIG_UNTRUSTED, f"nhà phát hành {cert.issuer.rfc4514_string()}",
                      f"issuer {cert.issuer.rfc4514_string()}", value=fingerprint)
     try:
-        result = XMLVerifier().verify(payload, x509_cert=registered.pem,
+        result = XMLVerifier().verify(payload, x509_cert=_certificate(registered.pem),
                                       expect_config=SignatureConfiguration(verification_time=now, **CONFIG))
     except InvalidDigest as exc:
         return _fail(RC.SIG_DIGEST, "ký lại sau khi sửa, không sửa hồ sơ sau khi ký", str(exc))

@@ -11,7 +11,7 @@ import pytest
 
 from sandbox import admin
 from sandbox.security import md5_upper
-from tests.plugins.gateway import PASSWORD, episode_envelope
+from tests.plugins.gateway import PASSWORD, episode_envelope, signed
 
 pytestmark = pytest.mark.slow
 
@@ -41,9 +41,11 @@ def _start(database_url: str, port: int, **env) -> subprocess.Popen:
     raise AssertionError("server did not start")
 
 
-def test_acknowledged_submission_survives_a_crash(ctx, database_url):
+def test_acknowledged_submission_survives_a_crash(ctx, database_url, credentials):
     admin.add_facility(ctx, "58001", "BVĐK tỉnh Ninh Thuận")
     admin.add_account(ctx, "58001_BV", "58001", PASSWORD)
+    credential = credentials("58001")
+    admin.add_certificate(ctx, "58001", credential.cert_pem)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start(database_url, port, SANDBOX_CRASH_BEFORE_PROCESSING="1")
@@ -54,7 +56,7 @@ def test_acknowledged_submission_survives_a_crash(ctx, database_url):
         from fixtures.envelope import b64
         response = httpx.post(f"{base}/api/qd130/guiHoSoXmlQD3176", headers=headers,
                               data={"username": "58001_BV", "loaiHoSo": "130", "maTinh": "58", "maCSKCB": "58001",
-                                    "fileHSBase64": b64(episode_envelope())})
+                                    "fileHSBase64": b64(signed(episode_envelope(), credential))})
         assert response.json()["maKetQua"] == "200"  # acknowledged …
         transaction = response.json()["maGiaoDich"]
         assert server.wait(timeout=30) == 70      # … then the process died before processing
