@@ -35,6 +35,10 @@ class StageContext:
     xsd_all_tags: bool = False
     signature_policy: str = "required"
     trusted_ca_pem: bytes = b""
+    rules_disabled: frozenset[str] = frozenset()
+    facilities: dict[str, str] = field(default_factory=dict)     # code -> status (registry snapshot)
+    staff: frozenset[str] = frozenset()                          # practitioner codes of the facility
+    departments: frozenset[str] = frozenset()                    # department codes of the facility
 
 
 @dataclass(frozen=True)

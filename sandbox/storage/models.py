@@ -114,6 +114,12 @@ class Episode(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)   # 1, 2, … for accepted versions
     replaced_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
     created_at: Mapped[datetime] = mapped_column(TZ)
+    # facts from XML1 for the card check history and the health book (valid episodes only)
+    card_number: Mapped[str] = mapped_column(String(15), default="", index=True)
+    personal_id: Mapped[str] = mapped_column(String(15), default="", index=True)
+    admitted_at: Mapped[str] = mapped_column(String(12), default="")   # NGAY_VAO yyyyMMddHHmm
+    discharged_at: Mapped[str] = mapped_column(String(12), default="")  # NGAY_RA
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class ClockState(Base):
@@ -121,3 +127,73 @@ class ClockState(Base):
     __tablename__ = "clock_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offset_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Staff(Base):
+    """A facility's staff member (portal "Danh mục nhân viên y tế"): practitioners and lookup officers."""
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("facility_code", "personal_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    personal_id: Mapped[str] = mapped_column(String(12))          # CCCD (cccdCb of the card check)
+    full_name: Mapped[str] = mapped_column(String(255))
+    practitioner_code: Mapped[str] = mapped_column(String(255), default="")  # GPHN (MA_BAC_SI …)
+    can_lookup: Mapped[bool] = mapped_column(Boolean, default=True)  # registered for card checks (CV 1923)
+
+
+class Department(Base):
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("facility_code", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(255), default="")
+
+
+class Citizen(Base):
+    """A person of the sandbox population (national population DB stand-in)."""
+    __tablename__ = "citizen"
+    personal_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    birth_date: Mapped[str] = mapped_column(String(8))           # yyyyMMdd, or yyyy0000 when only the year
+    sex: Mapped[int] = mapped_column(Integer)                    # 1 nam, 2 nữ
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(15), default="")
+    guardian_id: Mapped[str] = mapped_column(String(12), default="")   # parent/guardian (children < 14)
+    vneid_level: Mapped[int] = mapped_column(Integer, default=2)
+
+
+class Card(Base):
+    """A BHYT card of the registry the card check answers from."""
+    __tablename__ = "card"
+    number: Mapped[str] = mapped_column(String(15), primary_key=True)
+    bhxh_number: Mapped[str] = mapped_column(String(10), index=True)
+    personal_id: Mapped[str] = mapped_column(String(12), index=True, default="")
+    full_name: Mapped[str] = mapped_column(String(255))
+    birth_date: Mapped[str] = mapped_column(String(8))
+    sex: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(Text, default="")
+    ma_dkbd: Mapped[str] = mapped_column(String(5), default="")
+    issuer: Mapped[str] = mapped_column(String(255), default="")      # cqBHXH
+    valid_from: Mapped[str] = mapped_column(String(8))               # yyyyMMdd
+    valid_to: Mapped[str] = mapped_column(String(8))
+    area: Mapped[str] = mapped_column(String(2), default="")         # K1/K2/K3
+    five_years_from: Mapped[str] = mapped_column(String(8), default="")
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | withdrawn | reduced
+    reduction: Mapped[str] = mapped_column(String(24), default="")   # '' | moved_province | moved_within | reincreased | stopped
+    replaced_by: Mapped[str] = mapped_column(String(15), default="")
+    manager: Mapped[str] = mapped_column(String(8), default="")      # '' | BQP | BCA
+    simulate: Mapped[str] = mapped_column(String(8), default="")     # '' | 100 | 101 (test cards)
+
+
+class CardCheck(Base):
+    """One card check (dsLichSuKT2018)."""
+    __tablename__ = "card_check"
+    __table_args__ = (Index("ix_card_check_card", "card_number", "checked_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_number: Mapped[str] = mapped_column(String(15))
+    facility_code: Mapped[str] = mapped_column(String(5))
+    username: Mapped[str] = mapped_column(String(100))
+    checked_at: Mapped[datetime] = mapped_column(TZ)
+    result_code: Mapped[str] = mapped_column(String(4))
+    message: Mapped[str] = mapped_column(Text, default="")

