@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
+from datetime import date
+
 from fixtures.envelope import b64, envelope
+from fixtures.identity import Person
 from fixtures.generator import generate
 from fixtures.pki import Credential, TestCA
 from fixtures.signing import sign
@@ -21,6 +24,9 @@ from sandbox.settings import ROOT, Settings
 
 DEMO_FACILITIES = ("58001", "58002", "58011", "58114")
 DEMO_FORMS = ("kham", "ngoai_tru", "noi_tru", "ban_ngay", "linh_thuoc", "tu_xa")
+# The population's citizen 058085000001 (card DN4585800000001): his visits show in the card check
+DEMO_PATIENT = Person("Trần Văn An", True, date(1985, 2, 1), "058085000001", "5800000001", "DN4585800000001", "58",
+                      "Phan Rang - Tháp Chàm, Ninh Thuận", "0912000001")
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ def demo_accounts() -> list[DemoAccount]:
 
 def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_form: int = 1) -> dict:
     added = admin.seed_facilities(ctx)
+    from .population import load_population
+    load_population(ctx, DEMO_FACILITIES)
     accounts = []
     for acc in demo_accounts():
         try:
@@ -72,7 +80,8 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
                    "passwordHash": md5_upper(acc.password)}
         for form in DEMO_FORMS:
             for n in range(episodes_per_form):
-                episode = generate(seed * 100 + n, code, form)
+                patient = DEMO_PATIENT if (code, form) in (("58001", "kham"), ("58002", "noi_tru")) else None
+                episode = generate(seed * 100 + n, code, form, patient=patient)
                 payload = sign(envelope(code, [episode.documents()]), keys[code].key_pem, keys[code].cert_pem)
                 form_data = {"username": acc.username, "loaiHoSo": "130", "maTinh": code[:2],
                              "maCSKCB": code, "fileHSBase64": b64(payload)}

@@ -153,3 +153,26 @@ def readiness(ctx: Context) -> list[dict]:
                         "validCertificates": certs.get(f.code, 0), "submissions": subs.get(f.code, 0),
                         "acceptedEpisodes": accepted.get(f.code, 0)})
         return out
+
+
+# --- people registries (staff, departments, citizens, cards) ------------------------------------
+def load_registry(ctx: Context, kind: str, data: bytes | str | list, filename: str = "") -> dict:
+    from .storage import people
+    rows = data if isinstance(data, list) else people.parse_rows(kind, data, filename)
+    if isinstance(data, list):
+        rows = [{k: ("" if v is None else str(v)).strip() for k, v in r.items()} for r in rows]
+    with ctx.db.session() as s:
+        count = people.load(s, kind, rows)
+    return {"kind": kind, "loaded": count}
+
+
+def list_registry(ctx: Context, kind: str, facility: str | None = None, limit: int = 500) -> list[dict]:
+    from .storage import people
+    if kind not in people.KINDS:
+        raise InvalidInputError(f"loại danh mục phải là một trong {', '.join(people.KINDS)}", f"kind must be one of {people.KINDS}")
+    model = people.MODELS[kind]
+    with ctx.db.read() as s:
+        query = select(model).limit(limit)
+        if facility and hasattr(model, "facility_code"):
+            query = query.where(model.facility_code == facility)
+        return [{f: getattr(row, f) for f in people.FIELDS[kind]} for row in s.scalars(query)]

@@ -227,6 +227,29 @@ def clock_show(as_json):
     _out(admin.clock_state(_ctx()), as_json, _clock_line)
 
 
+# --- people registries -------------------------------------------------------------------------
+@main.group()
+def registry() -> None:
+    """Danh mục: nhân viên (staff), khoa (departments), công dân (citizens), thẻ BHYT (cards)."""
+
+
+@registry.command("load")
+@click.argument("kind", type=click.Choice(["staff", "departments", "citizens", "cards"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def registry_load(kind, file):
+    """Nạp FILE (CSV có dòng tiêu đề, hoặc JSON) vào danh mục KIND; một dòng sai thì không nạp gì."""
+    result = admin.load_registry(_ctx(), kind, file.read_bytes(), file.name)
+    click.echo(f"Đã nạp {result['loaded']} dòng vào {kind}")
+
+
+@registry.command("list")
+@click.argument("kind", type=click.Choice(["staff", "departments", "citizens", "cards"]))
+@click.option("--facility")
+@json_option
+def registry_list(kind, facility, as_json):
+    _out(admin.list_registry(_ctx(), kind, facility), as_json, lambda r: "  ".join(str(v) for v in r.values()))
+
+
 # --- processing, demo, serve -------------------------------------------------------------------
 @main.command("process-pending")
 def process_pending_cmd():

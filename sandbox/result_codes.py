@@ -214,3 +214,46 @@ def info(code: "ResultCode | str") -> CodeInfo:
 
 def all_codes() -> list[CodeInfo]:
     return list(_ENTRIES)
+
+
+# --- card check (POST /api/egw/KQNhanLichSuKCB2024, domain.md §8) -------------------------------
+# Its own numbering (several numbers, e.g. 123, mean something else on the submission endpoints).
+@dataclass(frozen=True)
+class CardCodeInfo:
+    code: str
+    vi: str
+    en: str
+
+
+CARD_CODES: dict[str, CardCodeInfo] = {c.code: c for c in (
+    CardCodeInfo("000", "Thông tin thẻ chính xác", "Card information correct"),
+    CardCodeInfo("001", "Thẻ do BHXH Bộ Quốc phòng quản lý, đề nghị kiểm tra thẻ và thông tin giấy tờ tùy thân",
+                 "Card managed by BHXH of the Ministry of Defence: check card and ID papers"),
+    CardCodeInfo("002", "Thẻ do BHXH Bộ Công an quản lý, đề nghị kiểm tra thẻ và thông tin giấy tờ tùy thân",
+                 "Card managed by BHXH of the Ministry of Public Security: check card and ID papers"),
+    CardCodeInfo("003", "Thẻ cũ hết giá trị sử dụng, được cấp thẻ mới", "Old card expired; a new card has been issued"),
+    CardCodeInfo("004", "Thẻ cũ còn giá trị sử dụng, được cấp thẻ mới", "Old card still valid; a new card has been issued"),
+    CardCodeInfo("010", "Thẻ hết giá trị sử dụng", "Card expired"),
+    CardCodeInfo("050", "Không thấy thông tin thẻ BHYT", "No card information"),
+    CardCodeInfo("051", "Mã thẻ không đúng", "Card number wrong"),
+    CardCodeInfo("052", "Mã tỉnh cấp thẻ (ký tự thứ 4, 5) không đúng", "Province code (chars 4–5) wrong"),
+    CardCodeInfo("053", "Mã quyền lợi thẻ (ký tự thứ 3) không đúng", "Benefit code (char 3) wrong"),
+    CardCodeInfo("054", "CCCD cán bộ tra cứu không có trong danh sách người dùng của cơ sở",
+                 "CCCD of the lookup officer is not in the facility's user list"),
+    CardCodeInfo("055", "Họ tên cán bộ tra cứu không khớp với CCCD", "Lookup officer's name does not match the CCCD"),
+    CardCodeInfo("060", "Thẻ sai họ tên", "Wrong name"),
+    CardCodeInfo("061", "Thẻ sai họ tên (đúng ký tự đầu)", "Wrong name (first character correct)"),
+    CardCodeInfo("070", "Thẻ sai ngày sinh", "Wrong date of birth"),
+    CardCodeInfo("100", "Lỗi khi lấy dữ liệu số thẻ", "Error reading card data"),
+    CardCodeInfo("101", "Lỗi server", "Server error"),
+    CardCodeInfo("110", "Thẻ đã thu hồi", "Card withdrawn"),
+    CardCodeInfo("120", "Thẻ đã báo giảm", "Card reported as reduced"),
+    CardCodeInfo("121", "Thẻ đã báo giảm. Giảm chuyển ngoại tỉnh", "Reduced: moved to another province"),
+    CardCodeInfo("122", "Thẻ đã báo giảm. Giảm chuyển nội tỉnh", "Reduced: moved within the province"),
+    CardCodeInfo("123", "Thẻ đã báo giảm. Do tăng lại cùng đơn vị", "Reduced: re-increased in the same unit"),
+    CardCodeInfo("124", "Thẻ đã báo giảm. Ngừng tham gia", "Reduced: stopped participating"),
+    CardCodeInfo("130", "Trẻ em không xuất trình thẻ", "Child without card presented"),
+    CardCodeInfo("205", "Lỗi sai định dạng tham số", "Parameter format error"),
+    CardCodeInfo("401", "Lỗi xác thực tài khoản", "Authentication error"),
+    CardCodeInfo("500", "Lỗi không xác định", "Server error"),
+)}

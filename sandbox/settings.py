@@ -39,6 +39,7 @@ class Settings:
     xsd_all_tags: bool = False                # True: every element of the table must be present
     signature_policy: str = "required"        # required | pre2026 (unsigned accepted with SIG-000)
     trusted_ca_file: str = ""                 # PEM bundle; when set, signer certs must chain to it
+    rules_disabled: str = ""                  # rule ids to switch off, e.g. "STAFF-01,QD130:XML1-DAYS-01"
     errors_as_http_200: bool = False          # answer refusals with HTTP 200 + maKetQua (UNCONFIRMED real behaviour)
     openapi_dir: Path = ROOT / "openapi"
 

@@ -117,3 +117,16 @@ def readiness():
 def process_pending():
     from ..pipeline.service import process_pending as run
     return {"processed": run(context())}
+
+
+@answer_errors
+@admin_only
+def list_registry(kind, facility=None):
+    return admin.list_registry(context(), kind, facility)
+
+
+@answer_errors
+@admin_only
+def load_registry(kind, body=None):
+    data = body if isinstance(body, list) else flask.request.get_data()
+    return admin.load_registry(context(), kind, data, "x.csv" if not isinstance(body, list) else "")

@@ -22,6 +22,7 @@ class RecordOutcome:
     ma_lk: str
     findings: tuple[Finding, ...]
     content_sha256: str
+    facts: dict = field(default_factory=dict)   # XML1 facts for visit history / health book
 
     @property
     def valid(self) -> bool:
@@ -36,6 +37,17 @@ class Outcome:
     @property
     def envelope_valid(self) -> bool:
         return not any(f.is_error for f in self.findings)
+
+
+FACT_FIELDS = ("MA_THE_BHYT", "SO_CCCD", "HO_TEN", "NGAY_SINH", "NGAY_VAO", "NGAY_RA", "MA_LOAI_KCB",
+               "CHAN_DOAN_RV", "MA_BENH_CHINH", "MA_LOAI_RV", "KET_QUA_DTRI", "LY_DO_VV", "MA_CSKCB")
+
+
+def _facts(hoso) -> dict:
+    xml1 = hoso.file("XML1")
+    if xml1 is None or xml1.root is None:
+        return {}
+    return {name: text_of(xml1.root, name) for name in FACT_FIELDS}
 
 
 def _hoso_digest(hoso) -> str:
@@ -67,7 +79,7 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
             found: list[Finding] = []
             for check in HOSO_CHECKS:
                 found.extend(check.fn(hoso, envelope, ctx))
-            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso)))
+            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso)))
         return Outcome(tuple(env_findings), tuple(records))
     doc_findings: list[Finding] = list(signature.findings)
     for check in DOCUMENT_CHECKS:

@@ -20,6 +20,7 @@ from ..storage.models import Submission
 from ..storage.registry import find_certificates
 from .runner import evaluate
 from .stages import CertificateView, StageContext
+from ..storage.people import registry_snapshot
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -44,7 +45,10 @@ def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, ce
     views = tuple(CertificateView(c.fingerprint, c.not_before, c.not_after, c.revoked_at, c.pem)
                   for c in certificates)
     settings = ctx.settings
+    snapshot = registry_snapshot(ctx, facility_code)
     return StageContext(kind=kind, profile=profile, facility_code=facility_code,
+                        facilities=snapshot.facilities, staff=snapshot.staff, departments=snapshot.departments,
+                        rules_disabled=frozenset(r.strip() for r in settings.rules_disabled.split(",") if r.strip()),
                         now=ctx.clock.now(), certificates=views, xsd_order=settings.xsd_order,
                         xsd_all_tags=settings.xsd_all_tags, signature_policy=settings.signature_policy,
                         trusted_ca_pem=_trusted_ca(settings.trusted_ca_file))

@@ -97,11 +97,14 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime) -> None:
                                          hint_vi=f"thay thế phiên bản {current.version} (giao dịch {current.submission_id})",
                                          hint_en=f"replaces version {current.version} (transaction {current.submission_id})"
                                          ).to_json())
+            facts = rec.facts if valid else {}
             s.add(Episode(submission_id=sub.id, position=rec.position, facility_code=sub.facility_code,
                           ma_lk=rec.ma_lk, status=VALID if valid else INVALID, disposition=disposition,
                           content_sha256=rec.content_sha256, findings=found,
                           is_current=disposition in ("new", "replacement"), version=version,
-                          created_at=now))
+                          created_at=now, card_number=facts.get("MA_THE_BHYT", "").split(";")[-1][:15],
+                          personal_id=facts.get("SO_CCCD", "")[:15], admitted_at=facts.get("NGAY_VAO", "")[:12],
+                          discharged_at=facts.get("NGAY_RA", "")[:12], facts=facts))
         elif valid:
             disposition = "new"
         records.append({"position": rec.position, "maLk": rec.ma_lk, "trangThai": VALID if valid else INVALID,

@@ -11,13 +11,14 @@ from .view import EpisodeView
 def facility_registered(v: EpisodeView, ctx):
     x = v.xml1
     code = x.get("MA_CSKCB")
+    if code != v.facility_code:
+        yield Hit("XML1", x.path("MA_CSKCB"), code, f"khác MACSKCB của gói ({v.facility_code})",
+                  f"differs from the envelope's MACSKCB ({v.facility_code})", x.line)
+        return
     status = ctx.facilities.get(code)
     if status != "active":
         state = "chưa đăng ký" if status is None else "đang tạm ngừng"
         yield Hit("XML1", x.path("MA_CSKCB"), code, f"{code} {state}", f"{code} {status or 'not registered'}", x.line)
-    elif code != v.facility_code:
-        yield Hit("XML1", x.path("MA_CSKCB"), code, f"khác MACSKCB của gói ({v.facility_code})",
-                  f"differs from the envelope's MACSKCB ({v.facility_code})", x.line)
 
 
 def _codes(value: str) -> list[str]:

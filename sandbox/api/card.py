@@ -1,0 +1,34 @@
+"""Handler of POST /api/egw/KQNhanLichSuKCB2024 (card check)."""
+
+from __future__ import annotations
+
+import flask
+
+from .. import auth, card_check
+from ..errors import SandboxError
+from ..result_codes import CARD_CODES
+from .common import client_ip, context
+
+
+def _refusal(code: str, detail_vi: str, detail_en: str) -> dict:
+    info = CARD_CODES[code]
+    return {"maKetQua": code, "ghiChu": f"{info.vi}: {detail_vi}", "ghiChuEn": f"{info.en}: {detail_en}",
+            "dsLichSuKCB2018": [], "dsLichSuKT2018": []}
+
+
+def check_card(body=None, token=None, id_token=None, username=None, password=None):
+    ctx = context()
+    headers = flask.request.headers
+    try:
+        caller = auth.authenticate(ctx, headers.get("accessToken") or token, headers.get("tokenId") or id_token,
+                                   headers.get("passwordHash") or password, client_ip())
+    except SandboxError as exc:
+        return _refusal("401", exc.message_vi, exc.message_en)
+    if username and username != caller.username:
+        return _refusal("401", f"username {username} khác tài khoản của token", "username is not the token's account")
+    body = body if isinstance(body, dict) else {}
+    req = card_check.CheckRequest(*(str(body.get(k) or "").strip() for k in ("maThe", "hoTen", "ngaySinh", "hoTenCb", "cccdCb")))
+    problems = card_check.parameter_problems(req)
+    if problems:
+        return _refusal("205", "; ".join(problems), "; ".join(problems))
+    return card_check.check(ctx, caller, req)

@@ -1,0 +1,155 @@
+"""The BHYT card check (KQNhanLichSuKCB2024, domain.md §8): every result code from the card registry,
+the card's fields, the visit history from accepted episodes, and the log of checks.
+
+Precedence when several things are wrong (UNCONFIRMED, the official order is not published):
+lookup officer (054, 055) → card found (050, 130, 051–053) → name (060, 061) → birth date (070)
+→ registry faults (100, 101) → withdrawn (110) → reduced (120–124) → replaced (003, 004)
+→ BQP/BCA (001, 002) → expired (010) → 000.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from .auth import Caller
+from .clock import VN_TZ, as_utc
+from .context import Context
+from .result_codes import CARD_CODES
+from .storage import people
+from .storage.models import Card, Citizen, Episode
+
+BIRTH = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$|^(\d{4})$")
+REDUCTION_CODE = {"moved_province": "121", "moved_within": "122", "reincreased": "123", "stopped": "124"}
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _plain(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", normalise_name(name)) if unicodedata.category(c) != "Mn")
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    ma_the: str
+    ho_ten: str
+    ngay_sinh: str
+    ho_ten_cb: str
+    cccd_cb: str
+
+
+def parameter_problems(req: CheckRequest) -> list[str]:
+    problems = []
+    if not re.fullmatch(r"[A-Z]{2}\d{13}|\d{10}|\d{12}", req.ma_the):
+        problems.append("maThe: mã thẻ 15 ký tự, mã số BHXH 10 số hoặc số định danh 12 số")
+    if not req.ho_ten.strip():
+        problems.append("hoTen: bắt buộc")
+    if not BIRTH.match(req.ngay_sinh):
+        problems.append("ngaySinh: dd/MM/yyyy hoặc yyyy")
+    if not req.ho_ten_cb.strip():
+        problems.append("hoTenCb: bắt buộc")
+    if not re.fullmatch(r"\d{12}", req.cccd_cb):
+        problems.append("cccdCb: 12 chữ số")
+    return problems
+
+
+def _birth_matches(given: str, stored: str) -> bool:
+    m = BIRTH.match(given)
+    if m.group(4):
+        return stored[:4] == m.group(4)
+    dd, mm, yyyy = m.group(1), m.group(2), m.group(3)
+    return stored == f"{yyyy}{mm}{dd}" or (stored[4:] == "0000" and stored[:4] == yyyy)
+
+
+def _dmy(value: str) -> str:
+    if len(value) != 8:
+        return value
+    return f"{value[6:8]}/{value[4:6]}/{value[:4]}" if value[4:] != "0000" else value[:4]
+
+
+def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Card | None, Card | None]:
+    officer = people.staff_member(s, caller.facility_code, req.cccd_cb)
+    if officer is None or not officer.can_lookup:
+        return "054", None, None
+    if normalise_name(officer.full_name) != normalise_name(req.ho_ten_cb):
+        return "055", None, None
+    card = people.find_card(s, req.ma_the)
+    if card is None:
+        if len(req.ma_the) == 12:
+            child = s.get(Citizen, req.ma_the)
+            if child is not None and child.birth_date[:4].isdigit() and today.year - int(child.birth_date[:4]) < 6:
+                return "130", None, None
+        if len(req.ma_the) == 15:
+            for other in people.cards_by_bhxh(s, req.ma_the[5:]):
+                if other.number[:2] != req.ma_the[:2]:
+                    return "051", other, None
+                if other.number[3:5] != req.ma_the[3:5]:
+                    return "052", other, None
+                if other.number[2] != req.ma_the[2]:
+                    return "053", other, None
+        return "050", None, None
+    if normalise_name(card.full_name) != normalise_name(req.ho_ten):
+        same_first = _plain(card.full_name)[:1] == _plain(req.ho_ten)[:1]
+        return ("061" if same_first else "060"), card, None
+    if not _birth_matches(req.ngay_sinh, card.birth_date):
+        return "070", card, None
+    if card.simulate in ("100", "101"):
+        return card.simulate, card, None
+    if card.status == "withdrawn":
+        return "110", card, None
+    if card.status == "reduced":
+        return REDUCTION_CODE.get(card.reduction, "120"), card, None
+    expired = card.valid_to < today.strftime("%Y%m%d")
+    if card.replaced_by:
+        new = s.get(Card, card.replaced_by)
+        return ("003" if expired else "004"), card, new
+    if card.manager in ("BQP", "BCA"):
+        return ("001" if card.manager == "BQP" else "002"), card, None
+    if expired:
+        return "010", card, None
+    return "000", card, None
+
+
+def _history(s, card: Card, limit: int = 50) -> list[dict]:
+    keys = [Episode.card_number.like(f"%{card.bhxh_number}")]
+    if card.personal_id:
+        keys.append(Episode.personal_id == card.personal_id)
+    rows = s.scalars(select(Episode).where(Episode.is_current.is_(True), or_(*keys))
+                     .order_by(Episode.admitted_at.desc()).limit(limit))
+    return [{"maHoSo": e.ma_lk, "maCSKCB": e.facility_code, "ngayVao": e.admitted_at, "ngayRa": e.discharged_at,
+             "tenBenh": e.facts.get("CHAN_DOAN_RV", ""), "tinhTrang": e.facts.get("MA_LOAI_RV", ""),
+             "kqDieuTri": e.facts.get("KET_QUA_DTRI", ""), "lyDoVV": e.facts.get("LY_DO_VV", ""),
+             "TEMP1": "", "TEMP2": "", "TEMP3": "", "TEMP4": "", "TEMP5": ""} for e in rows]
+
+
+def check(ctx: Context, caller: Caller, req: CheckRequest) -> dict:
+    now = ctx.clock.now()
+    today = now.astimezone(VN_TZ).date()
+    with ctx.db.session() as s:
+        code, card, new = _decide(s, req, caller, today)
+        info = CARD_CODES[code]
+        logged = card.number if card is not None else req.ma_the
+        people.record_check(s, logged, caller.facility_code, caller.username, now, code, info.vi)
+        s.flush()
+        body = {"maKetQua": code, "ghiChu": info.vi, "ghiChuEn": info.en, "maThe": req.ma_the}
+        if card is not None and code not in ("051", "052", "053"):
+            body.update({
+                "maThe": card.number, "hoTen": card.full_name, "ngaySinh": _dmy(card.birth_date),
+                "gioiTinh": "Nam" if card.sex == 1 else "Nữ", "diaChi": card.address, "maDKBD": card.ma_dkbd,
+                "cqBHXH": card.issuer, "gtTheTu": _dmy(card.valid_from), "gtTheDen": _dmy(card.valid_to),
+                "maKV": card.area, "ngayDu5Nam": _dmy(card.five_years_from), "maSoBHXH": card.bhxh_number,
+                "maTheCu": card.number if new else "", "maTheMoi": new.number if new else "",
+                "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",
+                "maDKBDMoi": new.ma_dkbd if new else "", "tenDKBDMoi": "",
+                "dsLichSuKCB2018": _history(s, card)})
+        body["dsLichSuKT2018"] = [{"userKT": c.username,
+                                   "thoiGianKT": as_utc(c.checked_at).astimezone(VN_TZ).strftime("%Y%m%d%H%M"),
+                                   "thongBao": c.message, "maLoi": c.result_code}
+                                  for c in people.recent_checks(s, logged)]
+    return body

@@ -1,0 +1,146 @@
+"""Repositories of the people registries: staff and departments per facility, citizens, BHYT cards,
+card checks; loading them from CSV/JSON rows; the snapshot the rules read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..context import Context
+from ..errors import InvalidInputError
+from .models import Card, CardCheck, Citizen, Department, Facility, Staff
+
+KINDS = ("staff", "departments", "citizens", "cards")
+DATE8 = re.compile(r"^\d{4}(\d{4})$")
+FIELDS = {
+    "staff": ("facility_code", "personal_id", "full_name", "practitioner_code", "can_lookup"),
+    "departments": ("facility_code", "code", "name"),
+    "citizens": ("personal_id", "full_name", "birth_date", "sex", "address", "phone", "guardian_id", "vneid_level"),
+    "cards": ("number", "personal_id", "full_name", "birth_date", "sex", "address", "ma_dkbd", "issuer", "valid_from",
+              "valid_to", "area", "five_years_from", "status", "reduction", "replaced_by", "manager", "simulate"),
+}
+REQUIRED = {"staff": ("facility_code", "personal_id", "full_name"), "departments": ("facility_code", "code"),
+            "citizens": ("personal_id", "full_name", "birth_date", "sex"),
+            "cards": ("number", "full_name", "birth_date", "sex", "valid_from", "valid_to")}
+
+
+@dataclass(frozen=True)
+class RegistrySnapshot:
+    facilities: dict[str, str]
+    staff: frozenset[str]
+    departments: frozenset[str]
+
+
+def registry_snapshot(ctx: Context, facility_code: str) -> RegistrySnapshot:
+    with ctx.db.read() as s:
+        status = s.scalar(select(Facility.status).where(Facility.code == facility_code))
+        staff = {code for codes in s.scalars(select(Staff.practitioner_code).where(Staff.facility_code == facility_code))
+                 for code in codes.split(";") if code}
+        depts = set(s.scalars(select(Department.code).where(Department.facility_code == facility_code)))
+    return RegistrySnapshot({facility_code: status} if status else {}, frozenset(staff), frozenset(depts))
+
+
+def parse_rows(kind: str, data: bytes | str, filename: str = "") -> list[dict]:
+    """Rows from CSV (header line with the field names) or JSON (a list of objects)."""
+    if kind not in KINDS:
+        raise InvalidInputError(f"loại danh mục phải là một trong {', '.join(KINDS)}", f"kind must be one of {KINDS}")
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    if filename.endswith(".json") or text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"JSON không hợp lệ: {exc}", f"invalid JSON: {exc}") from exc
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise InvalidInputError("JSON phải là danh sách đối tượng", "JSON must be a list of objects")
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    return [{k: ("" if v is None else str(v)).strip() for k, v in r.items()} for r in rows]
+
+
+def _validate(kind: str, i: int, row: dict) -> dict:
+    missing = [f for f in REQUIRED[kind] if not row.get(f)]
+    if missing:
+        raise InvalidInputError(f"dòng {i}: thiếu {', '.join(missing)}", f"row {i}: missing {', '.join(missing)}")
+    unknown = set(row) - set(FIELDS[kind])
+    if unknown:
+        raise InvalidInputError(f"dòng {i}: cột lạ {', '.join(sorted(unknown))}", f"row {i}: unknown {sorted(unknown)}")
+    pid = row.get("personal_id", "")
+    if pid and not re.fullmatch(r"\d{12}", pid):
+        raise InvalidInputError(f"dòng {i}: số định danh phải có 12 chữ số", f"row {i}: personal_id must be 12 digits")
+    if kind == "cards" and not re.fullmatch(r"[A-Z]{2}[1-5]\d{12}", row["number"]):
+        raise InvalidInputError(f"dòng {i}: mã thẻ {row['number']} sai cấu trúc 15 ký tự",
+                                f"row {i}: card {row['number']} is not a 15-character card")
+    for name in ("birth_date", "valid_from", "valid_to", "five_years_from"):
+        if row.get(name) and not DATE8.match(row[name]):
+            raise InvalidInputError(f"dòng {i}: {name} dạng yyyyMMdd", f"row {i}: {name} must be yyyyMMdd")
+    out = dict(row)
+    for name in ("sex", "vneid_level"):
+        if name in out:
+            out[name] = int(out[name] or (2 if name == "vneid_level" else 0))
+    if "can_lookup" in out:
+        out["can_lookup"] = out["can_lookup"].lower() not in ("0", "false", "no", "khong", "")
+    if kind == "cards":
+        out["bhxh_number"] = row["number"][5:]
+    return out
+
+
+MODELS = {"staff": Staff, "departments": Department, "citizens": Citizen, "cards": Card}
+KEYS = {"staff": ("facility_code", "personal_id"), "departments": ("facility_code", "code"),
+        "citizens": ("personal_id",), "cards": ("number",)}
+
+
+def load(s: Session, kind: str, rows: list[dict]) -> int:
+    """Insert or update every row (all or nothing: a bad row refuses the whole file)."""
+    model = MODELS[kind]
+    clean = [_validate(kind, i, r) for i, r in enumerate(rows, start=2 if rows else 1)]
+    for row in clean:
+        if "facility_code" in row and s.get(Facility, row["facility_code"]) is None:
+            raise InvalidInputError(f"cơ sở {row['facility_code']} chưa có", f"facility {row['facility_code']} unknown")
+        where = [getattr(model, k) == row[k] for k in KEYS[kind]]
+        existing = s.scalar(select(model).where(*where))
+        if existing is None:
+            s.add(model(**row))
+        else:
+            for k, v in row.items():
+                setattr(existing, k, v)
+        s.flush()
+    return len(clean)
+
+
+def staff_member(s: Session, facility_code: str, personal_id: str) -> Staff | None:
+    return s.scalar(select(Staff).where(Staff.facility_code == facility_code, Staff.personal_id == personal_id))
+
+
+def find_card(s: Session, key: str) -> Card | None:
+    """By 15-character card number, 10-digit BHXH number (newest card) or 12-digit personal ID."""
+    if len(key) == 15:
+        return s.get(Card, key)
+    column = Card.bhxh_number if len(key) == 10 else Card.personal_id
+    cards = list(s.scalars(select(Card).where(column == key).order_by(Card.valid_to.desc())))
+    current = [c for c in cards if not c.replaced_by]
+    return (current or cards or [None])[0]
+
+
+def cards_by_bhxh(s: Session, bhxh: str) -> list[Card]:
+    return list(s.scalars(select(Card).where(Card.bhxh_number == bhxh)))
+
+
+def record_check(s: Session, card: str, facility: str, username: str, when: datetime, code: str, message: str) -> None:
+    s.add(CardCheck(card_number=card[:15], facility_code=facility, username=username, checked_at=when,
+                    result_code=code, message=message))
+
+
+def recent_checks(s: Session, card: str, limit: int = 20) -> list[CardCheck]:
+    return list(s.scalars(select(CardCheck).where(CardCheck.card_number == card)
+                          .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(limit)))
+
+
+def clear(s: Session, kind: str) -> None:
+    s.execute(delete(MODELS[kind]))

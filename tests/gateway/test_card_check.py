@@ -1,0 +1,83 @@
+"""POST /api/egw/KQNhanLichSuKCB2024: every result code from the registry, history and check log."""
+
+from datetime import date
+
+import pytest
+
+from conformance.population import OFFICER, load_population, population
+from fixtures.envelope import envelope
+from fixtures.generator import generate
+from fixtures.identity import Person
+
+CASES = population(date.today())[2]
+URL = "/api/egw/KQNhanLichSuKCB2024"
+
+
+def body(case):
+    return {"maThe": case.ma_the, "hoTen": case.ho_ten, "ngaySinh": case.ngay_sinh,
+            "hoTenCb": case.ho_ten_cb, "cccdCb": case.cccd_cb}
+
+
+@pytest.fixture
+def checker(ctx, his):
+    load_population(ctx, ("58001",))
+    return his
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{c.ma_the}" for c in CASES])
+def test_every_code(checker, case):
+    response = checker.client.post(URL, json=body(case), headers=checker.tokens)
+    assert response.status_code == 200
+    result = response.json()
+    assert result["maKetQua"] == case.code, result
+    assert result["ghiChu"]
+
+
+def test_valid_card_answers_its_fields(checker):
+    case = CASES[0]
+    r = checker.client.post(URL, json=body(case), headers=checker.tokens).json()
+    assert (r["maThe"], r["hoTen"], r["ngaySinh"], r["gioiTinh"], r["maSoBHXH"]) == (
+        "DN4585800000001", "Trần Văn An", "01/02/1985", "Nam", "5800000001")
+    assert r["gtTheTu"].startswith("01/01/") and r["gtTheDen"].startswith("31/12/")
+
+
+def test_replaced_card_names_the_new_card(checker):
+    case = next(c for c in CASES if c.code == "004")
+    r = checker.client.post(URL, json=body(case), headers=checker.tokens).json()
+    assert r["maTheCu"] == "HT3585800000005" and r["maTheMoi"] == "HT3585800000105" and r["gtTheDenMoi"]
+
+
+def test_history_comes_from_accepted_episodes_and_checks_are_logged(checker):
+    patient = Person("Trần Văn An", True, date(1985, 2, 1), "058085000001", "5800000001", "DN4585800000001", "58",
+                     "Phan Rang", "0912000001")
+    episode = generate(9, "58001", "noi_tru", patient=patient)
+    checker.submit_ok(envelope("58001", [episode.documents()]))
+    first = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()
+    [visit] = first["dsLichSuKCB2018"]
+    x1 = episode.tables["XML1"][0]
+    assert (visit["maHoSo"], visit["maCSKCB"], visit["ngayVao"], visit["ngayRa"]) == (
+        episode.ma_lk, "58001", x1["NGAY_VAO"], x1["NGAY_RA"])
+    assert visit["tenBenh"] == x1["CHAN_DOAN_RV"] and visit["kqDieuTri"] == str(x1["KET_QUA_DTRI"])
+    second = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()
+    assert len(second["dsLichSuKT2018"]) == 2
+    assert second["dsLichSuKT2018"][0]["userKT"] == "58001_BV" and second["dsLichSuKT2018"][0]["maLoi"] == "000"
+
+
+def test_vendor_style_query_parameters(checker):
+    params = {"token": checker.tokens["accessToken"], "id_token": checker.tokens["tokenId"],
+              "username": checker.username, "password": checker.tokens["passwordHash"]}
+    r = checker.client.post(URL, json=body(CASES[0]), params=params).json()
+    assert r["maKetQua"] == "000"
+
+
+def test_authentication_is_required(checker):
+    r = checker.client.post(URL, json=body(CASES[0])).json()
+    assert r["maKetQua"] == "401" and "token" in r["ghiChu"].lower()
+
+
+def test_officer_of_another_facility_is_not_registered_here(ctx, make_his):
+    make_his("58001")
+    load_population(ctx, ("58001",))
+    other = make_his("58002").login()
+    r = other.client.post(URL, json=body(CASES[0]), headers=other.tokens).json()
+    assert r["maKetQua"] == "054"

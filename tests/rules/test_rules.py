@@ -1,0 +1,147 @@
+"""Each business rule: the generated episode passes it, and a targeted change makes it fire."""
+
+import copy
+from datetime import datetime, timezone
+
+import pytest
+
+from fixtures.generator import generate
+from sandbox.pipeline.rules import RULES, run_rules
+from sandbox.pipeline.rules.view import EpisodeView
+from sandbox.pipeline.stages import StageContext
+
+NOW = datetime.now(timezone.utc)
+
+
+def ctx(**kw):
+    base = dict(facilities={"58001": "active"}, staff=frozenset({"000123/NT-CCHN", "000456/NT-CCHN", "000001/NT-CCHN"}),
+                departments=frozenset({"K01", "K02", "K19"}))
+    base.update(kw)
+    return StageContext("HOSO", kw.pop("profile", "QD3176") if "profile" in kw else "QD3176", "58001", NOW, **base)
+
+
+def x1(t):
+    return t["XML1"][0]
+
+
+def setv(table, field, value, row=0):
+    def apply(t):
+        t[table][row][field] = value
+    return apply
+
+
+def both(*fns):
+    def apply(t):
+        for fn in fns:
+            fn(t)
+    return apply
+
+
+def add_table(table, rows):
+    def apply(t):
+        t[table] = rows(t)
+    return apply
+
+
+def drop_table(table):
+    def apply(t):
+        t.pop(table, None)
+    return apply
+
+
+REFERRAL = dict(referral_to="58011")
+# rule id -> (form, generate kwargs, breaker, context overrides)
+BREAKERS = {
+    "XML2-AMT-01": ("kham", {}, setv("XML2", "THANH_TIEN_BV", "1"), {}),
+    "XML2-AMT-02": ("kham", {}, setv("XML2", "THANH_TIEN_BH", "1"), {}),
+    "XML2-AMT-03": ("kham", {}, setv("XML2", "T_BHTT", "1"), {}),
+    "XML2-AMT-04": ("kham", {}, setv("XML2", "T_NGUONKHAC_NSNN", "5000"), {}),
+    "XML3-AMT-01": ("kham", {}, setv("XML3", "THANH_TIEN_BV", "1"), {}),
+    "XML3-AMT-02": ("kham", {}, setv("XML3", "THANH_TIEN_BH", "1"), {}),
+    "XML3-AMT-03": ("kham", {}, setv("XML3", "T_BHTT", "1"), {}),
+    "XML3-AMT-04": ("kham", {}, both(setv("XML3", "T_TRANTT", "100"), setv("XML3", "DON_GIA_BH", "38700")), {}),
+    "XML1-SUM-01": ("kham", {}, setv("XML1", "T_THUOC", "1"), {}),
+    "XML1-SUM-02": ("noi_tru", {}, setv("XML1", "T_VTYT", "1"), {}),
+    "XML1-SUM-03": ("kham", {}, setv("XML1", "T_TONGCHI_BV", "1"), {}),
+    "XML1-SUM-04": ("kham", {}, setv("XML1", "T_TONGCHI_BH", "1"), {}),
+    "XML1-SUM-05": ("kham", {}, setv("XML1", "T_BNTT", "1"), {}),
+    "XML1-SUM-06": ("kham", {}, setv("XML1", "T_BNCCT", "1"), {}),
+    "XML1-SUM-07": ("kham", {}, setv("XML1", "T_NGUONKHAC", "1"), {}),
+    "XML1-SUM-08": ("kham", {}, setv("XML1", "T_BHTT_GDV", "1"), {}),
+    "XML1-SUM-09": ("kham", {}, setv("XML1", "T_BHTT", "1"), {}),
+    "XML1-DATE-01": ("kham", {}, setv("XML1", "NGAY_RA", "202001010000"), {}),
+    "XML1-DATE-02": ("noi_tru", {}, setv("XML1", "NGAY_VAO_NOI_TRU", "202001010000"), {}),
+    "LINE-DATE-01": ("noi_tru", {}, setv("XML2", "NGAY_TH_YL", "202001010000"), {}),
+    "LINE-DATE-02": ("kham", {}, setv("XML3", "NGAY_KQ", "202001010000", row=1), {}),
+    "LINE-DATE-03": ("kham", {}, setv("XML2", "NGAY_YL", "203001010000"), {}),
+    "XML14-DATE-01": ("linh_thuoc", {}, setv("XML14", "NGAY_HEN_KL", "20200101"), {}),
+    "XML14-DATE-02": ("linh_thuoc", {}, setv("XML14", "NGAY_CT", "20200101"), {}),
+    "XML1-DAYS-01": ("noi_tru", {}, setv("XML1", "SO_NGAY_DTRI", "99"), {}),
+    "XML1-COND-01": ("noi_tru", {}, setv("XML1", "LY_DO_VNT", ""), {}),
+    "XML2-COND-01": ("kham", {}, setv("XML2", "TT_THAU", ""), {}),
+    "XML3-COND-01": ("kham", {}, setv("XML3", "NGUOI_THUC_HIEN", "", row=1), {}),
+    "XML3-FMT-01": ("kham", {}, setv("XML3", "GOI_VTYT", "X1"), {}),
+    "XML4-COND-01": ("kham", {}, setv("XML4", "NGAY_KQ", ""), {}),
+    "XML7-COND-01": ("noi_tru", {}, setv("XML7", "MA_DINH_CHI_THAI", 1), {}),
+    "XML7-COND-02": ("noi_tru", {}, setv("XML7", "SO_NGAY_NGHI", 5), {}),
+    "HOSO-TBL-01": ("kham", {}, add_table("XML5", lambda t: generate(1, "58001", "noi_tru").tables["XML5"]), {}),
+    "HOSO-TBL-02": ("noi_tru", {}, drop_table("XML8"), {}),
+    "HOSO-TBL-03": ("noi_tru", REFERRAL, setv("XML1", "MA_LOAI_RV", 1), {}),
+    "HOSO-TBL-04": ("noi_tru", REFERRAL, drop_table("XML13"), {}),
+    "HOSO-TBL-05": ("linh_thuoc", {}, setv("XML1", "NGAY_TAI_KHAM", ""), {}),
+    "HOSO-ID-01": ("linh_thuoc", {}, setv("XML14", "HO_TEN", "Người Khác"), {}),
+    "XML1-CARD-01": ("kham", {}, setv("XML1", "GT_THE_DEN", "20200101"), {}),
+    "XML1-CARD-02": ("kham", {}, setv("XML1", "MA_THE_BHYT", "ZZ6580000000001"), {}),
+    "XML1-ID-01": ("kham", {}, setv("XML1", "SO_CCCD", "058312345678"), {}),
+    "XML1-CODE-01": ("kham", {}, setv("XML1", "MA_LOAI_KCB", "99"), {}),
+    "XML1-CODE-02": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "1.8"), {}),   # dropped by the 2025 list
+    "XML1-CODE-03": ("kham", {}, setv("XML1", "KET_QUA_DTRI", 9), {}),
+    "XML1-CODE-04": ("kham", {}, setv("XML1", "MA_LOAI_RV", 6), {}),
+    "XML1-CODE-05": ("kham", {}, setv("XML1", "GIOI_TINH", 4), {}),
+    "XML2-CODE-01": ("kham", {}, setv("XML2", "MA_NHOM", 42), {}),
+    "XML3-CODE-01": ("kham", {}, setv("XML3", "MA_NHOM", 42), {}),
+    "XML1-ICD-01": ("kham", {}, setv("XML1", "MA_BENH_CHINH", "Z99.99"), {}),
+    "XML1-PROV-01": ("kham", {}, setv("XML1", "MATINH_CU_TRU", "99"), {}),
+    "XML1-FAC-01": ("kham", {}, lambda t: None, {"facilities": {"58001": "suspended"}}),
+    "STAFF-01": ("kham", {}, setv("XML2", "MA_BAC_SI", "999999/XX-CCHN"), {}),
+    "DEPT-01": ("kham", {}, setv("XML1", "MA_KHOA", "K99"), {}),
+}
+
+
+def test_every_rule_has_a_test_case():
+    assert set(RULES) == set(BREAKERS)
+
+
+@pytest.mark.parametrize("rule_id", sorted(BREAKERS))
+def test_rule_passes_the_generated_episode_and_fires_on_the_broken_one(rule_id):
+    form, kwargs, breaker, overrides = BREAKERS[rule_id]
+    episode = generate(3, "58001", form, **kwargs)
+    good = EpisodeView.from_rows("58001", episode.tables)
+    assert [f.code for f in run_rules(good, ctx())] == []
+    tables = copy.deepcopy(episode.tables)
+    breaker(tables)
+    found = run_rules(EpisodeView.from_rows("58001", tables), ctx(**overrides))
+    assert rule_id in [f.code for f in found], found
+    hit = next(f for f in found if f.code == rule_id)
+    assert hit.message_vi and hit.message_en and hit.severity == RULES[rule_id].severity and hit.ma_lk == episode.ma_lk
+
+
+def test_rules_can_be_switched_off_per_profile():
+    tables = copy.deepcopy(generate(3, "58001", "kham").tables)
+    tables["XML1"][0]["T_THUOC"] = "1"
+    view = EpisodeView.from_rows("58001", tables)
+    assert "XML1-SUM-01" in [f.code for f in run_rules(view, ctx())]
+    assert "XML1-SUM-01" not in [f.code for f in run_rules(view, ctx(rules_disabled=frozenset({"XML1-SUM-01"})))]
+    assert "XML1-SUM-01" not in [f.code for f in run_rules(view, ctx(rules_disabled=frozenset({"QD3176:XML1-SUM-01"})))]
+    assert "XML1-SUM-01" in [f.code for f in run_rules(view, ctx(rules_disabled=frozenset({"QD130:XML1-SUM-01"})))]
+
+
+def test_code_lists_follow_the_episode_date():
+    tables = copy.deepcopy(generate(3, "58001", "kham").tables)
+    tables["XML1"][0]["MA_DOITUONG_KCB"] = "1.8"
+    for name in ("NGAY_VAO", "NGAY_RA"):
+        tables["XML1"][0][name] = "2025" + tables["XML1"][0][name][4:]
+    tables["XML1"][0]["NGAY_VAO"] = "202503020730"
+    tables["XML1"][0]["NGAY_RA"] = "202503020930"
+    found = [f.code for f in run_rules(EpisodeView.from_rows("58001", tables), ctx())]
+    assert "XML1-CODE-02" not in found  # 1.8 was still in the list in March 2025
