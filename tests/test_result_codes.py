@@ -36,10 +36,19 @@ def test_openapi_enum_lists_every_code():
     assert spec["components"]["schemas"]["ResultCode"]["enum"] == [c.code for c in all_codes()]
 
 
-def test_readme_table_matches_the_registry():
+def test_readme_tables_match_the_registries():
+    from sandbox.docs import card_codes_markdown, code_lists_markdown, rules_markdown
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert codes_markdown() in text
+    for table in (codes_markdown(), card_codes_markdown(), rules_markdown(), code_lists_markdown()):
+        assert table in text
     assert render_readme(text) == text, "run `skdt-sandbox docs`"
+
+
+def test_readme_rule_table_lists_every_rule():
+    from sandbox.pipeline.rules import RULES
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule_id in RULES:
+        assert f"| `{rule_id}` |" in text
 
 
 def test_every_error_class_carries_a_known_code():

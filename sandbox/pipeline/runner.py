@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..result_codes import ResultCode as RC
-from . import schema, structure  # noqa: F401  (register their checks)
+from . import rules, schema, structure  # noqa: F401  (register their checks)
 from .signature import verify
 from .findings import Finding, finding
 from .parsing import (ROOT_HOSO, XmlRefused, parse_document, read_envelope, table_rows, text_of)
@@ -75,9 +75,12 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
         for check in ENVELOPE_CHECKS:
             env_findings.extend(check.fn(envelope, ctx))
         records = []
+        envelope_errors = any(f.is_error for f in env_findings)
         for hoso in envelope.hosos:
             found: list[Finding] = []
             for check in HOSO_CHECKS:
+                if check.needs_clean and (envelope_errors or any(f.is_error for f in found)):
+                    continue  # business rules judge only documents that are structurally sound
                 found.extend(check.fn(hoso, envelope, ctx))
             records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso)))
         return Outcome(tuple(env_findings), tuple(records))

@@ -46,6 +46,7 @@ class Check:
     name: str
     order: int
     fn: Callable[..., list[Finding]]
+    needs_clean: bool = False   # run only when no error was found before (business rules)
 
 
 ENVELOPE_CHECKS: list[Check] = []
@@ -53,9 +54,9 @@ HOSO_CHECKS: list[Check] = []
 DOCUMENT_CHECKS: list[Check] = []   # XML0 check-in and XML12 documents
 
 
-def _register(registry: list[Check], name: str, order: int):
+def _register(registry: list[Check], name: str, order: int, needs_clean: bool = False):
     def decorate(fn):
-        registry.append(Check(name, order, fn))
+        registry.append(Check(name, order, fn, needs_clean))
         registry.sort(key=lambda c: c.order)
         return fn
     return decorate
@@ -66,9 +67,9 @@ def envelope_check(name: str, order: int = 100):
     return _register(ENVELOPE_CHECKS, name, order)
 
 
-def hoso_check(name: str, order: int = 100):
-    """fn(hoso, envelope, ctx) -> list[Finding]"""
-    return _register(HOSO_CHECKS, name, order)
+def hoso_check(name: str, order: int = 100, needs_clean: bool = False):
+    """fn(hoso, envelope, ctx) -> list[Finding]; ``needs_clean`` checks are skipped once an error was found."""
+    return _register(HOSO_CHECKS, name, order, needs_clean)
 
 
 def document_check(name: str, order: int = 100):

@@ -33,7 +33,7 @@ def view(cred, revoked_at=None):
 
 
 def ctx(*certs, now=NOW, **kw):
-    return StageContext("HOSO", "QD3176", "58001", now, tuple(certs), **kw)
+    return StageContext("HOSO", "QD3176", "58001", now, tuple(certs), facilities={"58001": "active"}, **kw)
 
 
 def payload():
@@ -90,7 +90,7 @@ def test_refusal_messages_speak_to_a_facility_it_person(ca, cred):
 def test_signature_check_on_checkin_documents(cred):
     from tests.plugins.gateway import checkin_document
     doc = sign(checkin_document(), cred.key_pem, cred.cert_pem)
-    outcome = evaluate(doc, StageContext("CHECKIN", "QD3176", "58001", NOW, (view(cred),)), 10**8)
+    outcome = evaluate(doc, StageContext("CHECKIN", "QD3176", "58001", NOW, (view(cred),), facilities={"58001": "active"}), 10**8)
     assert codes(outcome) == [] and outcome.records[0].valid
     unsigned = evaluate(checkin_document(), StageContext("CHECKIN", "QD3176", "58001", NOW, (view(cred),)), 10**8)
     assert codes(unsigned) == ["SIG-001"]

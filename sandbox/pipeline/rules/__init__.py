@@ -73,7 +73,7 @@ def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
     return out
 
 
-@hoso_check("hoso-business-rules", order=50)
+@hoso_check("hoso-business-rules", order=50, needs_clean=True)
 def business_rules(hoso: HoSo, envelope: Envelope, ctx: StageContext) -> list[Finding]:
     view = EpisodeView.from_hoso(hoso, envelope.facility_code)
     if view.xml1 is None:
