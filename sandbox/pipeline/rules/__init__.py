@@ -75,6 +75,8 @@ def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
 
 @hoso_check("hoso-business-rules", order=50, needs_clean=True)
 def business_rules(hoso: HoSo, envelope: Envelope, ctx: StageContext) -> list[Finding]:
+    if not any(r.applies(ctx) for r in RULES.values()):
+        return []
     view = EpisodeView.from_hoso(hoso, envelope.facility_code)
     if view.xml1 is None:
         return []  # ENV-002 already explains

@@ -29,13 +29,17 @@ class Row:
         return f"{self.xpath}/{name}"
 
 
+def _local(tag: str) -> str:
+    return tag if tag[0] != "{" else tag.rsplit("}", 1)[1]
+
+
 def _rows(table: str, root: etree._Element) -> list[Row]:
     shape = SHAPES[table]
     nodes = [root] if shape.list is None else root.findall(f"{shape.list}/{shape.row}")
     out = []
     for i, node in enumerate(nodes, start=1):
         xpath = f"/{shape.root}" if shape.list is None else f"/{shape.root}/{shape.list}/{shape.row}[{i}]"
-        values = {etree.QName(child).localname: "".join(child.itertext()).strip()
+        values = {_local(child.tag): (child.text or "" if not len(child) else "".join(child.itertext())).strip()
                   for child in node if isinstance(child.tag, str)}
         out.append(Row(table, i, xpath, values, node.sourceline))
     return out
@@ -92,16 +96,20 @@ def dec(text: str) -> Decimal | None:
 
 def ts(text: str) -> datetime | None:
     """yyyyMMddHHmm → datetime (None when empty or malformed)."""
+    if len(text) != 12 or not text.isdigit():
+        return None
     try:
-        return datetime.strptime(text, "%Y%m%d%H%M") if len(text) == 12 else None
+        return datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]))
     except ValueError:
         return None
 
 
 def day(text: str) -> date | None:
     """yyyyMMdd (or the date part of yyyyMMddHHmm) → date."""
+    if len(text) < 8 or not text[:8].isdigit():
+        return None
     try:
-        return datetime.strptime(text[:8], "%Y%m%d").date() if len(text) >= 8 else None
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         return None
 
