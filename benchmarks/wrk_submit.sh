@@ -20,13 +20,19 @@ $py - "$tmp" <<'PY'
 import sys, urllib.parse, pathlib
 from fixtures.envelope import b64, envelope
 from fixtures.generator import generate
+from fixtures.pki import TestCA
+from fixtures.signing import sign
 tmp = pathlib.Path(sys.argv[1]); names = []
+cred = TestCA().issue("58001", "Benchmark")
+(tmp / "cert.pem").write_bytes(cred.cert_pem)
 for i in range(1000):
+    signed = sign(envelope("58001", [generate(i, "58001", "kham").documents()]), cred.key_pem, cred.cert_pem)
     body = urllib.parse.urlencode({"username": "58001_BV", "loaiHoSo": "130", "maTinh": "58", "maCSKCB": "58001",
-                                   "fileHSBase64": b64(envelope("58001", [generate(i, "58001", "kham").documents()]))})
+                                   "fileHSBase64": b64(signed)})
     p = tmp / f"b{i}.txt"; p.write_text(body); names.append(str(p))
 (tmp / "bodies.txt").write_text("\n".join(names))
 PY
+$py -m sandbox.cli cert add --facility 58001 "$tmp/cert.pem" >/dev/null
 port=18765
 $py -m sandbox.cli serve --port $port --workers "$workers" >/dev/null 2>&1 &
 server=$!
@@ -39,3 +45,18 @@ export WRK_IT=$($py -c "import json,sys; print(json.loads(sys.argv[1])['APIKey']
 export WRK_PW=$pw WRK_BODIES=$tmp/bodies.txt
 echo "== $backend, $workers server process(es), wrk 2 threads 16 connections, ${seconds}s"
 wrk -t2 -c16 -d"${seconds}s" --latency -s benchmarks/wrk_submit.lua "http://127.0.0.1:$port/api/qd130/guiHoSoXmlQD3176" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+start=$(date +%s.%N)
+while :; do
+  left=$($py -c "
+from sandbox.context import Context
+from sqlalchemy import text
+c = Context.create()
+with c.db.read() as s:
+    print(s.execute(text(\"select count(*) from submission where status <> 'DA_XU_LY'\")).scalar(),
+          s.execute(text(\"select count(*) from episode where status = 'HOP_LE'\")).scalar(),
+          s.execute(text('select count(*) from submission')).scalar())")
+  set -- $left
+  [ "$1" = 0 ] && break
+  sleep 0.5
+done
+echo "processing finished $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s after the load; $2 of $3 submissions accepted (HOP_LE)"
