@@ -24,6 +24,8 @@ from sandbox.settings import ROOT, Settings
 
 DEMO_FACILITIES = ("58001", "58002", "58011", "58114")
 DEMO_FORMS = ("kham", "ngoai_tru", "noi_tru", "ban_ngay", "linh_thuoc", "tu_xa")
+VNEID_DEMO = ("058085000001", "058190000002")
+VNEID_PASSWORD, VNEID_PASSCODE = "Vneid@2026", "123456"
 # The population's citizen 058085000001 (card DN4585800000001): his visits show in the card check
 DEMO_PATIENT = Person("Trần Văn An", True, date(1985, 2, 1), "058085000001", "5800000001", "DN4585800000001", "58",
                       "Phan Rang - Tháp Chàm, Ninh Thuận", "0912000001")
@@ -48,6 +50,8 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
     added = admin.seed_facilities(ctx)
     from .population import load_population
     load_population(ctx, DEMO_FACILITIES)
+    for citizen in VNEID_DEMO:  # VNeID accounts: password and 6-digit passcode
+        admin.add_vneid_account(ctx, citizen, VNEID_PASSWORD, VNEID_PASSCODE)
     accounts = []
     for acc in demo_accounts():
         try:
@@ -107,4 +111,6 @@ def demo_command(seed, pki_dir):
     for acc in result["accounts"]:
         click.echo(f"  {acc.username:<18} {acc.password:<14} {acc.facility}")
     click.echo(f"Khóa và chứng thư thử nghiệm: {result['pkiDir']}")
+    click.echo(f"VNeID (http://127.0.0.1:8000/vneid/): {', '.join(VNEID_DEMO)} · mật khẩu {VNEID_PASSWORD} · "
+               f"passcode {VNEID_PASSCODE}")
     click.echo(f"Admin token (X-Admin-Token): {settings.admin_token}")

@@ -176,3 +176,18 @@ def list_registry(ctx: Context, kind: str, facility: str | None = None, limit: i
         if facility and hasattr(model, "facility_code"):
             query = query.where(model.facility_code == facility)
         return [{f: getattr(row, f) for f in people.FIELDS[kind]} for row in s.scalars(query)]
+
+
+# --- VNeID accounts and the 24-hour display report ------------------------------------------------
+def add_vneid_account(ctx: Context, personal_id: str, password: str, passcode: str) -> dict:
+    from .health_book import vneid
+    vneid.create_account(ctx, personal_id, password, passcode)
+    return {"soDinhDanh": personal_id, "taoTaiKhoan": True}
+
+
+def display_report(ctx: Context) -> list[dict]:
+    from .health_book.display import report
+    with ctx.db.read() as s:
+        counts = report(s, ctx.clock.now())
+    return [{"maCSKCB": facility, "choHienThi": c.pending, "daHienThi": c.shown, "quaHan24h": c.overdue,
+             "hienThiTre": c.shown_late} for facility, c in counts.items()]

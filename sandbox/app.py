@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     app = connexion.FlaskApp(__name__, specification_dir=str(settings.openapi_dir))
     app.add_api("gateway.yaml", strict_validation=False, validate_responses=False)
     app.add_api("admin.yaml", base_path="/admin/api", strict_validation=True)
+    app.add_api("vneid.yaml", base_path="/vneid/api", strict_validation=False, validate_responses=False)
     flask_app = app.app
     flask_app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     flask_app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes

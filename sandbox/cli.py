@@ -250,6 +250,30 @@ def registry_list(kind, facility, as_json):
     _out(admin.list_registry(_ctx(), kind, facility), as_json, lambda r: "  ".join(str(v) for v in r.values()))
 
 
+# --- VNeID and the display window ---------------------------------------------------------------
+@main.group()
+def vneid() -> None:
+    """Tài khoản VNeID mô phỏng."""
+
+
+@vneid.command("add")
+@click.argument("personal_id")
+@click.option("--password", required=True)
+@click.option("--passcode", required=True, help="6 chữ số")
+def vneid_add(personal_id, password, passcode):
+    admin.add_vneid_account(_ctx(), personal_id, password, passcode)
+    click.echo(f"Đã tạo tài khoản VNeID cho {personal_id}")
+
+
+@main.command("display-report")
+@json_option
+def display_report_cmd(as_json):
+    """Sổ SKĐT: chờ hiển thị / đã hiển thị / quá hạn 24 giờ, theo cơ sở và toàn tỉnh (*)."""
+    _out(admin.display_report(_ctx()), as_json,
+         lambda r: f"{r['maCSKCB']:<6} chờ {r['choHienThi']:>5} · đã hiển thị {r['daHienThi']:>5} "
+                   f"(trễ {r['hienThiTre']}) · quá hạn 24h {r['quaHan24h']:>5}")
+
+
 # --- processing, demo, serve -------------------------------------------------------------------
 @main.command("process-pending")
 def process_pending_cmd():

@@ -93,6 +93,38 @@ class ResultCode(str, Enum):
                         "Caller IP is not registered for this account (CV 1923)")
     ADMIN_TOKEN_INVALID = _c("4036", "403", 403, False, "request",
                              "Thiếu hoặc sai admin token", "Admin token missing or wrong")
+    # VNeID simulator (sandbox codes; messages of the seed plans' annexes where they give one)
+    VNEID_LOGIN_FAILED = _c("4101", "401", 401, False, "request",
+                            "Số định danh cá nhân hoặc mật khẩu không đúng", "Wrong personal ID or password")
+    VNEID_SESSION = _c("4102", "401", 401, False, "request",
+                       "Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại",
+                       "VNeID session missing or expired, log in again")
+    VNEID_PASSCODE = _c("4103", "401", 401, False, "request", "Passcode không đúng", "Wrong passcode")
+    VNEID_PASSCODE_REQUIRED = _c("4104", "401", 401, False, "request",
+                                 "Vui lòng nhập passcode đã cài đặt", "Enter your passcode first")
+    VNEID_LEVEL = _c("4301", "403", 403, False, "request",
+                     "Chức năng chỉ dành cho tài khoản định danh điện tử mức 2",
+                     "Only level-2 electronic identification accounts can use this")
+    VNEID_NO_CARD = _c("4302", "403", 403, False, "request",
+                       "Không thể sử dụng chức năng vì Thông tin thẻ bảo hiểm y tế chưa được tích hợp vào ví giấy tờ. "
+                       "Thực hiện tích hợp thẻ BHYT để nhận thông tin Sổ sức khỏe điện tử trên VNeID",
+                       "The BHYT card is not in the document wallet yet: add it to receive the health book")
+    VNEID_CONSENT = _c("4303", "403", 403, False, "request",
+                       "Thông tin về lịch sử khám chữa bệnh bảo hiểm y tế của bạn sẽ được tích hợp hiển thị trên "
+                       "ứng dụng VNeID. Vui lòng xác nhận để hệ thống tiếp tục xử lý",
+                       "Your BHYT visit history will be shown in VNeID. Please confirm to continue")
+    VNEID_CARD_NOT_FOUND = _c("4304", "404", 404, False, "request",
+                              "Không tìm thấy thông tin thẻ BHYT", "BHYT card not found")
+    VNEID_CARD_NOT_OWNER = _c("4305", "403", 403, False, "request",
+                              "Thẻ BHYT không thuộc về công dân này", "The BHYT card belongs to someone else")
+    VNEID_CARD_INVALID = _c("4306", "403", 403, False, "request",
+                            "Thẻ BHYT không còn giá trị sử dụng", "The BHYT card is no longer valid")
+    VNEID_NOT_DEPENDANT = _c("4307", "403", 403, False, "request",
+                             "Bạn chỉ quản lý được Sổ sức khỏe của trẻ em dưới 14 tuổi do bạn giám hộ",
+                             "You can only manage the books of children under 14 in your care")
+    SHARE_CODE_INVALID = _c("4308", "403", 403, False, "request",
+                            "Mã chia sẻ không đúng, đã hết hạn hoặc đã bị thu hồi",
+                            "Share code unknown, expired or revoked")
     NOT_WELL_FORMED = _c("1231", "123", 400, False, "request",
                          "File không phải XML hợp lệ (không đúng cú pháp)", "File is not well-formed XML")
     WRONG_ROOT = _c("1232", "123", 400, False, "request",

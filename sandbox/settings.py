@@ -40,6 +40,9 @@ class Settings:
     signature_policy: str = "required"        # required | pre2026 (unsigned accepted with SIG-000)
     trusted_ca_file: str = ""                 # PEM bundle; when set, signer certs must chain to it
     rules_disabled: str = ""                  # rule ids to switch off, e.g. "STAFF-01,QD130:XML1-DAYS-01"
+    display_profile: str = "immediate"        # immediate | realistic | late (24-hour display window)
+    share_code_minutes: int = 15              # lifetime of a VNeID share code
+    vneid_session_minutes: int = 30
     errors_as_http_200: bool = False          # answer refusals with HTTP 200 + maKetQua (UNCONFIRMED real behaviour)
     openapi_dir: Path = ROOT / "openapi"
 

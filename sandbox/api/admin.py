@@ -130,3 +130,15 @@ def list_registry(kind, facility=None):
 def load_registry(kind, body=None):
     data = body if isinstance(body, list) else flask.request.get_data()
     return admin.load_registry(context(), kind, data, "x.csv" if not isinstance(body, list) else "")
+
+
+@answer_errors
+@admin_only
+def add_vneid_account(body):
+    return admin.add_vneid_account(context(), body["soDinhDanh"], body["matKhau"], body["passcode"]), 201
+
+
+@answer_errors
+@admin_only
+def display_report():
+    return admin.display_report(context())

@@ -10,6 +10,8 @@ from lxml import etree
 from ..result_codes import ResultCode as RC
 from . import rules, schema, structure  # noqa: F401  (register their checks)
 from .signature import verify
+from .rules.view import EpisodeView
+from ..health_book.extract import extract
 from .findings import Finding, finding
 from .parsing import (ROOT_HOSO, XmlRefused, parse_document, read_envelope, table_rows, text_of)
 from .stages import DOCUMENT_CHECKS, ENVELOPE_CHECKS, HOSO_CHECKS, StageContext
@@ -23,6 +25,7 @@ class RecordOutcome:
     findings: tuple[Finding, ...]
     content_sha256: str
     facts: dict = field(default_factory=dict)   # XML1 facts for visit history / health book
+    entry: dict = field(default_factory=dict)   # the Sổ SKĐT entry (valid HOSO only)
 
     @property
     def valid(self) -> bool:
@@ -82,7 +85,10 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
                 if check.needs_clean and (envelope_errors or any(f.is_error for f in found)):
                     continue  # business rules judge only documents that are structurally sound
                 found.extend(check.fn(hoso, envelope, ctx))
-            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso)))
+            clean = not envelope_errors and not any(f.is_error for f in found)
+            entry = extract(EpisodeView.from_hoso(hoso, envelope.facility_code)) if clean else {}
+            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso),
+                                         entry))
         return Outcome(tuple(env_findings), tuple(records))
     doc_findings: list[Finding] = list(signature.findings)
     for check in DOCUMENT_CHECKS:

@@ -15,6 +15,7 @@ from collections import Counter
 from sqlalchemy.exc import IntegrityError
 
 from ..context import Context
+from ..health_book.display import delay as display_delay
 from ..storage import submissions as repo
 from ..storage.models import Submission
 from ..storage.registry import find_certificates
@@ -70,7 +71,8 @@ def process_submission(ctx: Context, submission_id: str) -> bool:
             try:
                 with ctx.db.session() as s:
                     sub = repo.get_submission(s, submission_id)
-                    repo.save_outcome(s, sub, outcome, ctx.clock.now())
+                    profile = ctx.settings.display_profile
+                    repo.save_outcome(s, sub, outcome, ctx.clock.now(), lambda key: display_delay(profile, key))
                 return True
             except IntegrityError:
                 # A concurrent submission of the same MA_LK became current first: decide again.

@@ -197,3 +197,74 @@ class CardCheck(Base):
     checked_at: Mapped[datetime] = mapped_column(TZ)
     result_code: Mapped[str] = mapped_column(String(4))
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class HealthBookEntry(Base):
+    """One visit of a citizen's Sổ SKĐT, extracted from an accepted episode (QĐ 1332, QĐ 2733 Đ5 b7)."""
+    __tablename__ = "health_book_entry"
+    __table_args__ = (Index("ix_book_owner_year", "personal_id", "year", "admitted_at"),
+                      Index("ix_book_episode", "episode_id"),
+                      Index("ix_book_facility_visible", "facility_code", "visible_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"))
+    submission_id: Mapped[str] = mapped_column(String(40))
+    personal_id: Mapped[str] = mapped_column(String(15))     # owner (SO_CCCD); "" when unknown
+    card_number: Mapped[str] = mapped_column(String(15), default="")
+    facility_code: Mapped[str] = mapped_column(String(5))
+    ma_lk: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    admitted_at: Mapped[str] = mapped_column(String(12))
+    received_at: Mapped[datetime] = mapped_column(TZ)
+    visible_at: Mapped[datetime] = mapped_column(TZ)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class VneidAccount(Base):
+    """The citizen's (simulated) VNeID account: password, 6-digit passcode, consent, own details."""
+    __tablename__ = "vneid_account"
+    personal_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    passcode_hash: Mapped[str] = mapped_column(String(255))
+    book_consent_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    book_refreshed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    personal_details: Mapped[dict] = mapped_column(JSON, default=dict)   # entered by the citizen, kept apart
+
+
+class WalletCard(Base):
+    __tablename__ = "wallet_card"
+    __table_args__ = (UniqueConstraint("personal_id", "card_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    personal_id: Mapped[str] = mapped_column(String(12), index=True)
+    card_number: Mapped[str] = mapped_column(String(15))
+    linked_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class VneidSession(Base):
+    __tablename__ = "vneid_session"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    personal_id: Mapped[str] = mapped_column(String(12), index=True)
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+    passcode_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+
+
+class ShareCode(Base):
+    """A short-lived code a citizen shows at reception so a facility can read the book."""
+    __tablename__ = "share_code"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    personal_id: Mapped[str] = mapped_column(String(12), index=True)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+    revoked_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+
+
+class BookAccess(Base):
+    """Every read of a citizen's book by a facility (the citizen sees this log)."""
+    __tablename__ = "book_access"
+    __table_args__ = (Index("ix_book_access_owner", "personal_id", "accessed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    personal_id: Mapped[str] = mapped_column(String(12))
+    facility_code: Mapped[str] = mapped_column(String(5))
+    username: Mapped[str] = mapped_column(String(100))
+    share_code: Mapped[str] = mapped_column(String(16))
+    accessed_at: Mapped[datetime] = mapped_column(TZ)

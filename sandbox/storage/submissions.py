@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..pipeline.findings import WARNING, finding
 from ..result_codes import ResultCode as RC
-from .models import Episode, Submission
+from ..clock import as_utc
+from .models import Episode, HealthBookEntry, Submission
 
 RECEIVED, PROCESSING, PROCESSED = "DA_TIEP_NHAN", "DANG_XU_LY", "DA_XU_LY"
 VALID, INVALID = "HOP_LE", "KHONG_HOP_LE"
@@ -68,8 +70,10 @@ def current_episode(s: Session, facility_code: str, ma_lk: str) -> Episode | Non
                                           Episode.ma_lk == ma_lk, Episode.is_current.is_(True)))
 
 
-def save_outcome(s: Session, sub: Submission, outcome, now: datetime) -> None:
-    """Record the verdicts; for HOSO, apply replacement (QĐ 3176) and duplicate detection."""
+def save_outcome(s: Session, sub: Submission, outcome, now: datetime,
+                 display_delay: Callable[[str], timedelta] = lambda key: timedelta(0)) -> None:
+    """Record the verdicts; for HOSO, apply replacement (QĐ 3176) and duplicate detection, and
+    put accepted episodes into the Sổ SKĐT (visible after ``display_delay``)."""
     env_ok = outcome.envelope_valid
     records = []
     for rec in outcome.records:
@@ -90,6 +94,8 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime) -> None:
                 if current is not None:
                     current.is_current = False
                     current.replaced_at = now
+                    s.execute(update(HealthBookEntry).where(HealthBookEntry.episode_id == current.id)
+                              .values(is_current=False))
                     s.flush()  # free the one-current-per-MA_LK slot before inserting
                     disposition = "replacement"
                     version = current.version + 1
@@ -98,13 +104,24 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime) -> None:
                                          hint_en=f"replaces version {current.version} (transaction {current.submission_id})"
                                          ).to_json())
             facts = rec.facts if valid else {}
-            s.add(Episode(submission_id=sub.id, position=rec.position, facility_code=sub.facility_code,
+            episode = Episode(submission_id=sub.id, position=rec.position, facility_code=sub.facility_code,
                           ma_lk=rec.ma_lk, status=VALID if valid else INVALID, disposition=disposition,
                           content_sha256=rec.content_sha256, findings=found,
                           is_current=disposition in ("new", "replacement"), version=version,
                           created_at=now, card_number=facts.get("MA_THE_BHYT", "").split(";")[-1][:15],
                           personal_id=facts.get("SO_CCCD", "")[:15], admitted_at=facts.get("NGAY_VAO", "")[:12],
-                          discharged_at=facts.get("NGAY_RA", "")[:12], facts=facts))
+                          discharged_at=facts.get("NGAY_RA", "")[:12], facts=facts)
+            s.add(episode)
+            if episode.is_current and rec.entry:
+                s.flush()
+                admitted = facts.get("NGAY_VAO", "")[:12]
+                s.add(HealthBookEntry(
+                    episode_id=episode.id, submission_id=sub.id, personal_id=facts.get("SO_CCCD", "")[:15],
+                    card_number=episode.card_number, facility_code=sub.facility_code, ma_lk=rec.ma_lk,
+                    year=int(admitted[:4]) if admitted[:4].isdigit() else sub.received_at.year,
+                    admitted_at=admitted, received_at=sub.received_at,
+                    visible_at=as_utc(sub.received_at) + display_delay(f"{sub.facility_code}:{rec.ma_lk}:{version}"),
+                    is_current=True, data=rec.entry))
         elif valid:
             disposition = "new"
         records.append({"position": rec.position, "maLk": rec.ma_lk, "trangThai": VALID if valid else INVALID,

@@ -1,0 +1,136 @@
+"""Handlers of openapi/vneid.yaml (mounted at /vneid/api)."""
+
+from __future__ import annotations
+
+import flask
+
+from .. import auth
+from ..health_book import sharing, vneid
+from ..health_book import pdf
+from .common import answer_errors, client_ip, context
+
+
+def _token() -> str | None:
+    return flask.request.headers.get("X-VNeID-Session")
+
+
+def _session():
+    return vneid.session(context(), _token())
+
+
+def _owner(sess, cho):
+    return vneid.subject(context(), sess, cho)
+
+
+@answer_errors
+def login(body):
+    token, expires = vneid.login(context(), body["soDinhDanh"].strip(), body["matKhau"])
+    return {"maKetQua": "200", "phien": token, "hetHan": expires.isoformat(timespec="seconds"),
+            "congDan": vneid.citizen(context(), body["soDinhDanh"].strip())}
+
+
+@answer_errors
+def logout():
+    _session()
+    vneid.logout(context(), _token())
+    return {"maKetQua": "200"}
+
+
+@answer_errors
+def passcode(body):
+    vneid.enter_passcode(context(), _token(), str(body.get("passcode", "")))
+    return {"maKetQua": "200", "thongBao": "Passcode hợp lệ"}
+
+
+@answer_errors
+def me():
+    sess = _session()
+    return {**vneid.citizen(context(), sess.personal_id), "nguoiPhuThuoc": vneid.dependants(context(), sess.personal_id)}
+
+
+@answer_errors
+def wallet(cho=None):
+    sess = _session()
+    return {"theBhyt": vneid.wallet(context(), _owner(sess, cho))}
+
+
+@answer_errors
+def add_card(body, cho=None):
+    sess = _session()
+    return vneid.link_card(context(), sess, _owner(sess, cho), str(body.get("maThe", "")))
+
+
+@answer_errors
+def book(cho=None):
+    sess = _session()
+    vneid.book_gate(context(), _owner(sess, cho))
+    return {"maKetQua": "200", "trangThai": "SAN_SANG"}
+
+
+@answer_errors
+def consent():
+    return vneid.consent(context(), _session())
+
+
+@answer_errors
+def refresh(cho=None):
+    sess = _session()
+    return vneid.refresh(context(), sess, _owner(sess, cho))
+
+
+@answer_errors
+def visits(cho=None, nam=None):
+    sess = _session()
+    owner = _owner(sess, cho)
+    vneid.book_gate(context(), owner)
+    return vneid.visits(context(), owner, nam)
+
+
+@answer_errors
+def visit(visit_id, cho=None):
+    sess = _session()
+    owner = _owner(sess, cho)
+    vneid.book_gate(context(), owner)
+    return vneid.visit(context(), owner, visit_id)
+
+
+@answer_errors
+def visit_pdf(visit_id, cho=None):
+    sess = _session()
+    owner = _owner(sess, cho)
+    vneid.book_gate(context(), owner)
+    data = pdf.visit_pdf(vneid.visit(context(), owner, visit_id))
+    return flask.Response(data, mimetype="application/pdf",
+                          headers={"Content-Disposition": f'attachment; filename="so-suc-khoe-{visit_id}.pdf"'})
+
+
+@answer_errors
+def personal(body, cho=None):
+    sess = _session()
+    return {"thongTinCaNhan": vneid.update_details(context(), _owner(sess, cho) if not cho else sess.personal_id, body)}
+
+
+@answer_errors
+def share(cho=None):
+    sess = _session()
+    return sharing.create(context(), sess, _owner(sess, cho))
+
+
+@answer_errors
+def revoke_share(code, cho=None):
+    sess = _session()
+    return sharing.revoke(context(), _owner(sess, cho), code)
+
+
+@answer_errors
+def access_log(cho=None):
+    sess = _session()
+    return {"nhatKyTruyCap": sharing.access_log(context(), _owner(sess, cho))}
+
+
+@answer_errors
+def facility_read(code):
+    headers = flask.request.headers
+    caller = auth.authenticate(context(), headers.get("accessToken"), headers.get("tokenId"),
+                               headers.get("passwordHash"), client_ip())
+    return sharing.read_by_facility(context(), caller, code)

@@ -1,0 +1,65 @@
+"""The display clock: when an entry becomes visible on VNeID (QĐ 2733 Đ5 b7: within 24 hours of receipt).
+
+Profiles (``SANDBOX_DISPLAY_PROFILE``):
+* ``immediate`` — visible at receipt (the default for development);
+* ``realistic`` — a deterministic spread between 5 minutes and 23 hours;
+* ``late`` — like realistic, but one entry in five shows after 25–48 hours (breaks the rule).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..clock import as_utc
+
+PROFILES = ("immediate", "realistic", "late")
+LIMIT = timedelta(hours=24)
+
+
+def _fraction(key: str, salt: str) -> float:
+    digest = hashlib.sha256(f"{salt}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def delay(profile: str, key: str) -> timedelta:
+    if profile == "immediate":
+        return timedelta(0)
+    if profile not in PROFILES:
+        raise ValueError(f"display profile must be one of {PROFILES}")
+    if profile == "late" and _fraction(key, "late") < 0.2:
+        return timedelta(hours=25) + timedelta(hours=23) * _fraction(key, "late-spread")
+    return timedelta(minutes=5) + (timedelta(hours=23) - timedelta(minutes=5)) * _fraction(key, "spread")
+
+
+@dataclass(frozen=True)
+class DisplayCounts:
+    pending: int     # not visible yet, still within 24 hours of receipt
+    shown: int       # visible now
+    overdue: int     # not visible yet and more than 24 hours since receipt
+    shown_late: int  # visible now, but became visible more than 24 hours after receipt
+
+
+def report(session, now: datetime) -> dict[str, DisplayCounts]:
+    """Per facility and overall ("*"), on the sandbox clock."""
+    from ..storage.models import HealthBookEntry as E
+    rows = session.execute(select(E.facility_code, E.received_at, E.visible_at).where(E.is_current.is_(True)))
+    counts: dict[str, list[int]] = {}
+    for facility, received, visible in rows:
+        received, visible = as_utc(received), as_utc(visible)
+        slot = counts.setdefault(facility, [0, 0, 0, 0])
+        if visible <= now:
+            slot[1] += 1
+            if visible - received > LIMIT:
+                slot[3] += 1
+        elif now - received > LIMIT:
+            slot[2] += 1
+        else:
+            slot[0] += 1
+    total = [sum(c[i] for c in counts.values()) for i in range(4)]
+    out = {f: DisplayCounts(*c) for f, c in sorted(counts.items())}
+    out["*"] = DisplayCounts(*total)
+    return out

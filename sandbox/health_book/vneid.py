@@ -1,0 +1,264 @@
+"""The VNeID simulator's citizen flows (seed plans' annexes 2 and 3, Kon Tum IV.2).
+
+Login → (level 2) → wallet "Thẻ BHYT" → "Thêm thẻ BHYT" → "Gửi yêu cầu"; "Hồ sơ sức khỏe" →
+"Sổ sức khỏe điện tử": without a linked card the refusal of annex 3 step 4; with one, the consent
+of annex 2 step 4, "Xác nhận", the passcode, "Cập nhật dữ liệu", then the visits by year.
+A parent or guardian manages the book of children under 14.  Every function checks that the
+session's citizen may see what is asked: one citizen never reads another's book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from ..clock import VN_TZ, as_utc
+from ..context import Context
+from ..errors import AuthenticationError, AuthorisationError, InvalidInputError, NotFoundError, SandboxError
+from ..result_codes import ResultCode as RC
+from ..security import hash_credential, keyed_digest, new_token_pair, verify_credential
+from ..storage.models import Card, Citizen, HealthBookEntry, VneidAccount, VneidSession, WalletCard
+
+PASSCODE_MINUTES = 5
+CHILD_AGE = 14
+
+
+@dataclass(frozen=True)
+class Session:
+    personal_id: str
+    passcode_ok: bool
+
+
+def _today(ctx: Context) -> date:
+    return ctx.clock.now().astimezone(VN_TZ).date()
+
+
+def _age(birth: str, today: date) -> int:
+    """Age in whole years; a 00 month/day (year-only births) counts as 1 January."""
+    year = int(birth[:4]) if birth[:4].isdigit() else today.year
+    month = int(birth[4:6]) if birth[4:6].isdigit() and birth[4:6] != "00" else 1
+    dayn = int(birth[6:8]) if birth[6:8].isdigit() and birth[6:8] != "00" else 1
+    return today.year - year - (1 if (today.month, today.day) < (month, dayn) else 0)
+
+
+def create_account(ctx: Context, personal_id: str, password: str, passcode: str) -> None:
+    if not (passcode.isdigit() and len(passcode) == 6):
+        raise InvalidInputError("passcode gồm 6 chữ số", "the passcode has 6 digits")
+    with ctx.db.session() as s:
+        if s.get(Citizen, personal_id) is None:
+            raise NotFoundError(f"không có công dân {personal_id}", f"no citizen {personal_id}")
+        account = s.get(VneidAccount, personal_id) or VneidAccount(personal_id=personal_id, personal_details={})
+        account.password_hash = hash_credential(password, ctx.settings.password_hash_iterations)
+        account.passcode_hash = hash_credential(passcode, ctx.settings.password_hash_iterations)
+        s.merge(account)
+
+
+def login(ctx: Context, personal_id: str, password: str) -> tuple[str, datetime]:
+    with ctx.db.read() as s:
+        account = s.get(VneidAccount, personal_id)
+        ok = account is not None and verify_credential(password, account.password_hash)
+    if not ok:
+        raise AuthenticationError("kiểm tra số định danh 12 số và mật khẩu", "check the 12-digit ID and password",
+                                  code=RC.VNEID_LOGIN_FAILED)
+    token, _ = new_token_pair()
+    expires = ctx.clock.now() + timedelta(minutes=ctx.settings.vneid_session_minutes)
+    with ctx.db.session() as s:
+        s.add(VneidSession(digest=keyed_digest(ctx.settings.secret_key, "vneid", token), personal_id=personal_id,
+                           expires_at=expires))
+    return token, expires
+
+
+def session(ctx: Context, token: str | None) -> Session:
+    if token:
+        with ctx.db.read() as s:
+            row = s.get(VneidSession, keyed_digest(ctx.settings.secret_key, "vneid", token))
+        now = ctx.clock.now()
+        if row is not None and as_utc(row.expires_at) > now:
+            ok = row.passcode_until is not None and as_utc(row.passcode_until) > now
+            return Session(row.personal_id, ok)
+    raise AuthenticationError(code=RC.VNEID_SESSION)
+
+
+def logout(ctx: Context, token: str) -> None:
+    with ctx.db.session() as s:
+        row = s.get(VneidSession, keyed_digest(ctx.settings.secret_key, "vneid", token))
+        if row is not None:
+            s.delete(row)
+
+
+def enter_passcode(ctx: Context, token: str, passcode: str) -> None:
+    sess = session(ctx, token)
+    with ctx.db.read() as s:
+        account = s.get(VneidAccount, sess.personal_id)
+    if not verify_credential(passcode or "", account.passcode_hash):
+        raise AuthenticationError(code=RC.VNEID_PASSCODE)
+    with ctx.db.session() as s:
+        row = s.get(VneidSession, keyed_digest(ctx.settings.secret_key, "vneid", token))
+        row.passcode_until = ctx.clock.now() + timedelta(minutes=PASSCODE_MINUTES)
+
+
+def require_passcode(sess: Session) -> None:
+    if not sess.passcode_ok:
+        raise AuthenticationError(code=RC.VNEID_PASSCODE_REQUIRED)
+
+
+def citizen(ctx: Context, personal_id: str) -> dict:
+    with ctx.db.read() as s:
+        c = s.get(Citizen, personal_id)
+        account = s.get(VneidAccount, personal_id)
+    return {"soDinhDanh": c.personal_id, "hoTen": c.full_name, "ngaySinh": c.birth_date, "gioiTinh": c.sex,
+            "mucDinhDanh": c.vneid_level, "thongTinCaNhan": (account.personal_details if account else {}) or {}}
+
+
+def subject(ctx: Context, sess: Session, for_id: str | None) -> str:
+    """Whose book: the citizen's own, or a child under 14 whose guardian is the citizen."""
+    if not for_id or for_id == sess.personal_id:
+        return sess.personal_id
+    with ctx.db.read() as s:
+        child = s.get(Citizen, for_id)
+    if child is None or child.guardian_id != sess.personal_id or _age(child.birth_date, _today(ctx)) >= CHILD_AGE:
+        raise AuthorisationError(code=RC.VNEID_NOT_DEPENDANT)
+    return for_id
+
+
+def dependants(ctx: Context, personal_id: str) -> list[dict]:
+    today = _today(ctx)
+    with ctx.db.read() as s:
+        rows = list(s.scalars(select(Citizen).where(Citizen.guardian_id == personal_id)))
+    return [{"soDinhDanh": c.personal_id, "hoTen": c.full_name, "ngaySinh": c.birth_date}
+            for c in rows if _age(c.birth_date, today) < CHILD_AGE]
+
+
+# --- wallet --------------------------------------------------------------------------------------
+def wallet(ctx: Context, personal_id: str) -> list[dict]:
+    with ctx.db.read() as s:
+        rows = s.execute(select(WalletCard, Card).join(Card, Card.number == WalletCard.card_number)
+                         .where(WalletCard.personal_id == personal_id)).all()
+    return [{"maThe": card.number, "maSoBhxh": card.bhxh_number, "hoTen": card.full_name,
+             "giaTriDen": card.valid_to, "noiDangKyBanDau": card.ma_dkbd} for _, card in rows]
+
+
+def link_card(ctx: Context, sess: Session, owner: str, key: str) -> dict:
+    """"Thêm thẻ BHYT" → "Gửi yêu cầu": by 10-digit BHXH number or 15-character card code."""
+    require_passcode(sess)
+    key = (key or "").strip().upper()
+    if not (len(key) == 10 and key.isdigit()) and not (len(key) == 15 and key[:2].isalpha() and key[2:].isdigit()):
+        raise InvalidInputError("nhập mã số BHXH 10 số hoặc mã thẻ 15 ký tự", "enter the 10-digit BHXH number or the 15-character card")
+    today = _today(ctx).strftime("%Y%m%d")
+    with ctx.db.session() as s:
+        if len(key) == 15:
+            card = s.get(Card, key)
+        else:
+            card = s.scalar(select(Card).where(Card.bhxh_number == key, Card.replaced_by == "").order_by(Card.valid_to.desc()))
+        if card is None:
+            raise NotFoundError(code=RC.VNEID_CARD_NOT_FOUND)
+        person = s.get(Citizen, owner)
+        mine = card.personal_id == owner or (not card.personal_id and card.full_name.casefold() == person.full_name.casefold()
+                                             and card.birth_date == person.birth_date)
+        if not mine:
+            raise AuthorisationError(code=RC.VNEID_CARD_NOT_OWNER)
+        if card.status != "active" or card.valid_to < today or card.replaced_by:
+            raise AuthorisationError("thẻ hết hạn, đã thu hồi, báo giảm hoặc đã đổi thẻ mới",
+                                     "card expired, withdrawn, reduced or replaced", code=RC.VNEID_CARD_INVALID)
+        if s.scalar(select(WalletCard).where(WalletCard.personal_id == owner, WalletCard.card_number == card.number)) is None:
+            s.add(WalletCard(personal_id=owner, card_number=card.number, linked_at=ctx.clock.now()))
+    return {"maThe": card.number, "thongBao": "Tích hợp thẻ BHYT vào ví giấy tờ thành công"}
+
+
+# --- health book ---------------------------------------------------------------------------------
+def book_gate(ctx: Context, owner: str) -> None:
+    """The refusals before the book opens: level 2, card in the wallet, consent given."""
+    with ctx.db.read() as s:
+        person = s.get(Citizen, owner)
+        has_card = s.scalar(select(WalletCard.id).where(WalletCard.personal_id == owner).limit(1)) is not None
+        account = s.get(VneidAccount, owner)
+    guardian_level = None
+    if person.guardian_id:  # a child's book follows the guardian's account
+        with ctx.db.read() as s:
+            guardian_level = s.get(Citizen, person.guardian_id).vneid_level
+    if (guardian_level if guardian_level is not None else person.vneid_level) < 2:
+        raise AuthorisationError(code=RC.VNEID_LEVEL)
+    if not has_card:
+        raise AuthorisationError(code=RC.VNEID_NO_CARD)
+    consent_holder = person.guardian_id or owner
+    with ctx.db.read() as s:
+        holder = s.get(VneidAccount, consent_holder) if consent_holder != owner else account
+    if holder is None or holder.book_consent_at is None:
+        raise AuthorisationError(code=RC.VNEID_CONSENT)
+
+
+def consent(ctx: Context, sess: Session) -> dict:
+    """"Xác nhận" then the passcode (annex 2 steps 4–5)."""
+    require_passcode(sess)
+    with ctx.db.session() as s:
+        s.get(VneidAccount, sess.personal_id).book_consent_at = ctx.clock.now()
+    return {"thongBao": "Hệ thống tiếp nhận thông tin và xử lý yêu cầu tích hợp thông tin khám chữa bệnh. "
+                        "Nhấn \"Cập nhật dữ liệu\"."}
+
+
+def refresh(ctx: Context, sess: Session, owner: str) -> dict:
+    """"Cập nhật dữ liệu" (annex 2 step 6)."""
+    book_gate(ctx, owner)
+    with ctx.db.session() as s:
+        s.get(VneidAccount, sess.personal_id).book_refreshed_at = ctx.clock.now()
+    return {"thongBao": "Đã cập nhật dữ liệu", "soLuotKham": len(visits(ctx, owner, None)["luotKham"])}
+
+
+def _owned(owner: str, cards: list[str]):
+    clause = [HealthBookEntry.personal_id == owner]
+    if cards:
+        clause.append(HealthBookEntry.card_number.in_(cards))
+    return or_(*clause)
+
+
+def _cards(s, owner: str) -> list[str]:
+    return list(s.scalars(select(WalletCard.card_number).where(WalletCard.personal_id == owner)))
+
+
+def visits(ctx: Context, owner: str, year: int | None) -> dict:
+    """Visible visits of one year (default: the latest year with visits), with the years available."""
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        base = select(HealthBookEntry).where(_owned(owner, _cards(s, owner)), HealthBookEntry.is_current.is_(True),
+                                             HealthBookEntry.visible_at <= now)
+        years = sorted({y for (y,) in s.execute(select(HealthBookEntry.year).where(
+            _owned(owner, _cards(s, owner)), HealthBookEntry.is_current.is_(True),
+            HealthBookEntry.visible_at <= now).distinct())}, reverse=True)
+        chosen = year if year is not None else (years[0] if years else _today(ctx).year)
+        rows = list(s.scalars(base.where(HealthBookEntry.year == chosen).order_by(HealthBookEntry.admitted_at.desc())))
+    return {"nam": chosen, "cacNam": years, "luotKham": [summary(e) for e in rows]}
+
+
+def summary(e: HealthBookEntry) -> dict:
+    visit = e.data.get("luotKham", {})
+    return {"id": e.id, "maCSKCB": e.facility_code, "ngayVao": e.admitted_at, "ngayRa": visit.get("ngayRa", ""),
+            "hinhThuc": visit.get("hinhThucTen", ""), "chanDoan": visit.get("chanDoan", ""),
+            "coGiayHen": "giayHen" in e.data, "coGiayChuyenTuyen": "giayChuyenTuyen" in e.data}
+
+
+def visit(ctx: Context, owner: str, entry_id: int) -> dict:
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        e = s.scalar(select(HealthBookEntry).where(HealthBookEntry.id == entry_id, _owned(owner, _cards(s, owner)),
+                                                   HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= now))
+    if e is None:  # another citizen's entry, not yet visible, or replaced: all look the same
+        raise NotFoundError("không có lượt khám này trong sổ", "no such visit in this book")
+    return {"id": e.id, "maCSKCB": e.facility_code, "maLk": e.ma_lk, **e.data}
+
+
+def update_details(ctx: Context, owner: str, details: dict) -> dict:
+    allowed = {"dienThoai", "diaChi", "nhomMau", "diUng", "benhManTinh"}
+    unknown = set(details) - allowed
+    if unknown:
+        raise InvalidInputError(f"chỉ sửa được {', '.join(sorted(allowed))}", f"only {sorted(allowed)} can be changed")
+    with ctx.db.session() as s:
+        account = s.get(VneidAccount, owner)
+        if account is None:
+            raise NotFoundError("chưa có tài khoản VNeID", "no VNeID account")
+        account.personal_details = {**(account.personal_details or {}), **{k: str(v)[:500] for k, v in details.items()}}
+        return dict(account.personal_details)
+
+
+__all__ = ["SandboxError"]
