@@ -115,7 +115,7 @@ def test_one_citizen_cannot_read_another(an, population, client):
 
 
 def test_guardian_manages_a_child_under_14(ctx, an, population):
-    child = "058224000777"
+    child = "058324000777"
     admin.load_registry(ctx, "citizens", [{"personal_id": child, "full_name": "Trần Bảo Ngọc", "birth_date": "20240105",
                                            "sex": "2", "guardian_id": AN.personal_id, "vneid_level": "0"}])
     admin.load_registry(ctx, "cards", [{"number": "TE1585800000777", "personal_id": child, "full_name": "Trần Bảo Ngọc",
