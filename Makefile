@@ -28,6 +28,7 @@ serve: install
 
 test: install-test
 	scripts/ensure-postgres.sh
+	scripts/ensure-browser.sh
 	$(BIN)/python -m pytest
 
 test-fast: install-test
@@ -35,7 +36,8 @@ test-fast: install-test
 
 bench: install-test
 	scripts/ensure-postgres.sh
-	$(BIN)/python benchmarks/bench_submit_http.py
+	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_health_book.py
 
 docs: install
 	$(BIN)/skdt-sandbox docs

@@ -111,6 +111,9 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     flask_app.config["MAX_FORM_PARTS"] = 100
     flask_app.json.ensure_ascii = False
     flask_app.extensions["skdt"] = ctx
+    flask_app.secret_key = settings.secret_key          # portal and VNeID page sessions
+    flask_app.config["SESSION_COOKIE_HTTPONLY"] = True
+    flask_app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     handler = _problem_handler(settings)
     for exc_type in (ProblemException, HTTPException):
         app.add_error_handler(exc_type, handler)
@@ -118,7 +121,9 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
         app.add_error_handler(status, handler)
 
     from .web.portal import blueprint as portal
+    from .web.vneid_pages import blueprint as vneid_pages
     flask_app.register_blueprint(portal)
+    flask_app.register_blueprint(vneid_pages)
 
     if start_worker is None:
         start_worker = settings.processing_mode == "background"

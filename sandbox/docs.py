@@ -11,7 +11,7 @@ from pathlib import Path
 from .result_codes import all_codes
 
 BEGIN, END = "<!-- BEGIN result-codes (generated: skdt-sandbox docs) -->", "<!-- END result-codes -->"
-SECTIONS = ("result-codes", "card-codes", "rules", "code-lists")
+SECTIONS = ("result-codes", "card-codes", "rules", "code-lists", "health-book-mapping")
 ENUM_RE = re.compile(r"(    ResultCode:\n(?:      .*\n)*?      enum: )\[[^\]]*\]")
 
 
@@ -50,8 +50,13 @@ def code_lists_markdown() -> str:
     return "\n".join(lines)
 
 
+def health_book_markdown() -> str:
+    from .health_book.extract import mapping_markdown
+    return mapping_markdown()
+
+
 RENDERERS = {"result-codes": codes_markdown, "card-codes": card_codes_markdown, "rules": rules_markdown,
-             "code-lists": code_lists_markdown}
+             "code-lists": code_lists_markdown, "health-book-mapping": health_book_markdown}
 
 
 def code_enum() -> list[str]:

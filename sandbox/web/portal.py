@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 
 import flask
 
@@ -35,11 +36,6 @@ def login_required(fn):
             return flask.redirect(flask.url_for("portal.login", next=flask.request.path))
         return fn(*args, **kwargs)
     return wrapper
-
-
-@blueprint.before_app_request
-def _secret():
-    flask.current_app.secret_key = _ctx().settings.secret_key
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -99,3 +95,24 @@ def transaction(transaction_id: str):
         result = render_result(sub)
     return flask.render_template("portal_transaction.html", r=result, status_vi=STATUS_VI,
                                  username=flask.session["username"])
+
+
+@blueprint.route("/giao-dich/<transaction_id>/so-suc-khoe")
+@login_required
+def health_book_preview(transaction_id: str):
+    """For one maGiaoDich: what the citizen will see in the Sổ SKĐT, and from when."""
+    from sqlalchemy import select
+    from ..storage.models import HealthBookEntry
+    ctx = _ctx()
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        sub = get_submission(s, transaction_id)
+        if sub is None or sub.facility_code != flask.session["facility"]:
+            flask.abort(404)
+        entries = list(s.scalars(select(HealthBookEntry).where(HealthBookEntry.submission_id == transaction_id)
+                                 .order_by(HealthBookEntry.id)))
+    rows = [{"entry": e, "visible": as_utc(e.visible_at) <= now, "late": as_utc(e.visible_at) - as_utc(e.received_at)
+             > timedelta(hours=24), "v": {"id": e.id, "maCSKCB": e.facility_code, "maLk": e.ma_lk, **e.data}}
+            for e in entries]
+    return flask.render_template("portal_book.html", transaction_id=transaction_id, rows=rows, now=now,
+                                 status=sub.status, username=flask.session["username"])

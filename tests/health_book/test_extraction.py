@@ -18,11 +18,24 @@ def expected_value(tables, table, name, row):
 
 
 @pytest.mark.parametrize("form", list(FORMS) + ["referral"])
-def test_entry_matches_the_episode_field_for_field(an, population, form):
+def test_entry_matches_the_episode_field_for_field(ctx, population, form):
+    from sandbox import admin
+    from sandbox.app import create_app
+    from sandbox.context import Context
+    from tests.health_book.conftest import Citizen
+    realistic = Context(ctx.settings.replace(display_profile="realistic"), ctx.db, ctx.clock)
+    client = create_app(ctx=realistic, start_worker=False).test_client()
+    population.client = client
+    population.login()
     kwargs = {"referral_to": "58011"} if form == "referral" else {}
     episode = generate(4, "58001", "noi_tru" if form == "referral" else form, patient=AN, **kwargs)
     population.submit_ok(envelope("58001", [episode.documents()]))
+    an = Citizen(client, AN.personal_id)
+    an.login()
     an.open_book()
+    assert an.get("/health-book/visits").json()["luotKham"] == []      # not before its display time
+    admin.set_clock(ctx, "+23h")                                          # within the 24 hours
+    an.login()
     [summary] = an.get("/health-book/visits").json()["luotKham"]
     entry = an.get(f"/health-book/visits/{summary['id']}").json()
     checked = 0

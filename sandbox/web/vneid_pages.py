@@ -1,0 +1,175 @@
+"""Mobile-sized web view of the VNeID screens: home → Hồ sơ sức khỏe → Sổ sức khỏe điện tử → year → visit.
+
+The pages call the same service as the VNeID API (sandbox.health_book.vneid); the session token
+lives in the signed Flask session cookie.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import flask
+
+from ..errors import SandboxError
+from ..health_book import pdf, sharing, vneid
+
+blueprint = flask.Blueprint("vneid_web", __name__, url_prefix="/vneid", template_folder="templates",
+                            static_folder="static", static_url_path="/static")
+GATE_STEP = {"4301": "level", "4302": "no_card", "4303": "consent"}
+
+
+@blueprint.app_template_filter("wire_dt")
+def wire_dt(value: str) -> str:
+    """yyyyMMddHHmm / yyyyMMdd → dd/MM/yyyy HH:mm (what a citizen reads)."""
+    v = value or ""
+    if len(v) >= 8 and v[:8].isdigit():
+        out = f"{v[6:8]}/{v[4:6]}/{v[:4]}"
+        return out + (f" {v[8:10]}:{v[10:12]}" if len(v) >= 12 else "")
+    return v
+
+
+def _ctx():
+    return flask.current_app.extensions["skdt"]
+
+
+def signed_in(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            sess = vneid.session(_ctx(), flask.session.get("vneid"))
+        except SandboxError:
+            return flask.redirect(flask.url_for("vneid_web.login"))
+        return fn(sess, *args, **kwargs)
+    return wrapper
+
+
+def _cho():
+    return flask.request.args.get("cho") or None
+
+
+def _render(template, **kw):
+    kw.setdefault("cho", _cho())
+    return flask.render_template(template, **kw)
+
+
+@blueprint.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    error = None
+    if flask.request.method == "POST":
+        try:
+            token, _ = vneid.login(_ctx(), flask.request.form.get("soDinhDanh", "").strip(),
+                                   flask.request.form.get("matKhau", ""))
+        except SandboxError as exc:
+            error = exc.message_vi
+        else:
+            flask.session["vneid"] = token
+            return flask.redirect(flask.url_for("vneid_web.home"))
+    return _render("vneid_login.html", error=error), (401 if error else 200)
+
+
+@blueprint.route("/dang-xuat")
+def logout():
+    if flask.session.get("vneid"):
+        vneid.logout(_ctx(), flask.session.pop("vneid"))
+    return flask.redirect(flask.url_for("vneid_web.login"))
+
+
+@blueprint.route("/")
+@signed_in
+def home(sess):
+    return _render("vneid_home.html", me=vneid.citizen(_ctx(), sess.personal_id),
+                   dependants=vneid.dependants(_ctx(), sess.personal_id))
+
+
+@blueprint.route("/vi-giay-to", methods=["GET", "POST"])
+@signed_in
+def wallet(sess):
+    message = error = None
+    owner = vneid.subject(_ctx(), sess, _cho())
+    if flask.request.method == "POST":
+        try:
+            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""))
+            sess = vneid.session(_ctx(), flask.session["vneid"])
+            message = vneid.link_card(_ctx(), sess, owner, flask.request.form.get("maThe", ""))["thongBao"]
+        except SandboxError as exc:
+            error = exc.message_vi
+    return _render("vneid_wallet.html", cards=vneid.wallet(_ctx(), owner), message=message, error=error,
+                   adding=flask.request.args.get("them") == "1" or error is not None)
+
+
+@blueprint.route("/ho-so-suc-khoe")
+@signed_in
+def records(sess):
+    return _render("vneid_records.html")
+
+
+@blueprint.route("/so-suc-khoe", methods=["GET", "POST"])
+@signed_in
+def book(sess):
+    ctx = _ctx()
+    owner = vneid.subject(ctx, sess, _cho())
+    error = message = None
+    if flask.request.method == "POST":
+        try:
+            vneid.enter_passcode(ctx, flask.session["vneid"], flask.request.form.get("passcode", ""))
+            sess = vneid.session(ctx, flask.session["vneid"])
+            if flask.request.form.get("action") == "consent":
+                message = vneid.consent(ctx, sess)["thongBao"]
+        except SandboxError as exc:
+            error = exc.message_vi
+    if flask.request.args.get("capnhat") == "1":
+        try:
+            message = vneid.refresh(ctx, sess, owner)["thongBao"]
+        except SandboxError:
+            pass
+    try:
+        vneid.book_gate(ctx, owner)
+    except SandboxError as exc:
+        step = GATE_STEP.get(exc.code_info.code, "level")
+        return _render("vneid_gate.html", step=step, text=exc.code_info.vi, error=error,
+                       asking=flask.request.args.get("xacnhan") == "1" or error is not None)
+    year = flask.request.args.get("nam", type=int)
+    return _render("vneid_book.html", book=vneid.visits(ctx, owner, year), message=message)
+
+
+@blueprint.route("/so-suc-khoe/<int:visit_id>")
+@signed_in
+def visit(sess, visit_id):
+    owner = vneid.subject(_ctx(), sess, _cho())
+    vneid.book_gate(_ctx(), owner)
+    try:
+        data = vneid.visit(_ctx(), owner, visit_id)
+    except SandboxError:
+        flask.abort(404)
+    return _render("vneid_visit.html", v=data)
+
+
+@blueprint.route("/so-suc-khoe/<int:visit_id>/pdf")
+@signed_in
+def visit_pdf(sess, visit_id):
+    owner = vneid.subject(_ctx(), sess, _cho())
+    vneid.book_gate(_ctx(), owner)
+    try:
+        data = vneid.visit(_ctx(), owner, visit_id)
+    except SandboxError:
+        flask.abort(404)
+    return flask.Response(pdf.visit_pdf(data), mimetype="application/pdf")
+
+
+@blueprint.route("/chia-se", methods=["GET", "POST"])
+@signed_in
+def share(sess):
+    owner = vneid.subject(_ctx(), sess, _cho())
+    shared = error = None
+    if flask.request.method == "POST":
+        try:
+            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""))
+            shared = sharing.create(_ctx(), vneid.session(_ctx(), flask.session["vneid"]), owner)
+        except SandboxError as exc:
+            error = exc.message_vi
+    return _render("vneid_share.html", shared=shared, error=error, log=sharing.access_log(_ctx(), owner))
+
+
+@blueprint.errorhandler(SandboxError)
+def _refused(exc):
+    return flask.render_template("vneid_error.html", text=exc.message_vi, cho=None), exc.code_info.http_status
