@@ -5,6 +5,7 @@ from __future__ import annotations
 import flask
 
 from .. import auth
+from ..errors import InvalidInputError
 from ..health_book import sharing, vneid
 from ..health_book import pdf
 from .common import answer_errors, client_ip, context
@@ -106,8 +107,12 @@ def visit_pdf(visit_id, cho=None):
 
 @answer_errors
 def personal(body, cho=None):
+    """The citizen's own details; a dependant's book has no details of its own to edit (4307)."""
     sess = _session()
-    return {"thongTinCaNhan": vneid.update_details(context(), _owner(sess, cho) if not cho else sess.personal_id, body)}
+    if cho and cho != sess.personal_id:
+        vneid.subject(context(), sess, cho)   # refuses non-dependants with 4307
+        raise InvalidInputError("thông tin cá nhân chỉ sửa được cho chính bạn", "details can only be edited for yourself")
+    return {"thongTinCaNhan": vneid.update_details(context(), sess.personal_id, body)}
 
 
 @answer_errors

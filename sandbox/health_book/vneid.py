@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from ..clock import VN_TZ, as_utc
 from ..context import Context
-from ..errors import AuthenticationError, AuthorisationError, InvalidInputError, NotFoundError, SandboxError
+from ..errors import AuthenticationError, AuthorisationError, InvalidInputError, NotFoundError
 from ..result_codes import ResultCode as RC
 from ..security import hash_credential, keyed_digest, new_token_pair, verify_credential
 from ..storage.models import Card, Citizen, HealthBookEntry, VneidAccount, VneidSession, WalletCard
@@ -260,5 +260,3 @@ def update_details(ctx: Context, owner: str, details: dict) -> dict:
         account.personal_details = {**(account.personal_details or {}), **{k: str(v)[:500] for k, v in details.items()}}
         return dict(account.personal_details)
 
-
-__all__ = ["SandboxError"]

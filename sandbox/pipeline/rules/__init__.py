@@ -9,7 +9,7 @@ off per profile with ``SANDBOX_RULES_DISABLED`` (comma-separated ids, optionally
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from ..findings import ERROR, WARNING, Finding
 from ..parsing import Envelope, HoSo
