@@ -12,9 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
-from ..clock import as_utc
 
 PROFILES = ("immediate", "realistic", "late")
 LIMIT = timedelta(hours=24)
@@ -44,22 +43,15 @@ class DisplayCounts:
 
 
 def report(session, now: datetime) -> dict[str, DisplayCounts]:
-    """Per facility and overall ("*"), on the sandbox clock."""
+    """Per facility and overall ("*"), on the sandbox clock: one aggregate query."""
     from ..storage.models import HealthBookEntry as E
-    rows = session.execute(select(E.facility_code, E.received_at, E.visible_at).where(E.is_current.is_(True)))
-    counts: dict[str, list[int]] = {}
-    for facility, received, visible in rows:
-        received, visible = as_utc(received), as_utc(visible)
-        slot = counts.setdefault(facility, [0, 0, 0, 0])
-        if visible <= now:
-            slot[1] += 1
-            if visible - received > LIMIT:
-                slot[3] += 1
-        elif now - received > LIMIT:
-            slot[2] += 1
-        else:
-            slot[0] += 1
-    total = [sum(c[i] for c in counts.values()) for i in range(4)]
-    out = {f: DisplayCounts(*c) for f, c in sorted(counts.items())}
-    out["*"] = DisplayCounts(*total)
+    visible = E.visible_at <= now
+    stale = E.received_at < now - LIMIT
+    count = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    rows = session.execute(select(E.facility_code, count(and_(~visible, ~stale)), count(visible),
+                                  count(and_(~visible, stale)), count(and_(visible, E.delay_seconds > LIMIT.total_seconds())))
+                           .where(E.is_current.is_(True)).group_by(E.facility_code).order_by(E.facility_code))
+    out = {facility: DisplayCounts(*(int(v or 0) for v in values)) for facility, *values in rows}
+    out["*"] = DisplayCounts(*(sum(getattr(c, f) for c in out.values())
+                               for f in ("pending", "shown", "overdue", "shown_late")))
     return out

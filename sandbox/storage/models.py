@@ -216,6 +216,7 @@ class HealthBookEntry(Base):
     admitted_at: Mapped[str] = mapped_column(String(12))
     received_at: Mapped[datetime] = mapped_column(TZ)
     visible_at: Mapped[datetime] = mapped_column(TZ)
+    delay_seconds: Mapped[int] = mapped_column(Integer, default=0)   # visible_at − received_at
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 

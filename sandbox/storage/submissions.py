@@ -115,12 +115,13 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime,
             if episode.is_current and rec.entry:
                 s.flush()
                 admitted = facts.get("NGAY_VAO", "")[:12]
+                delay = display_delay(f"{sub.facility_code}:{rec.ma_lk}:{version}")
                 s.add(HealthBookEntry(
                     episode_id=episode.id, submission_id=sub.id, personal_id=facts.get("SO_CCCD", "")[:15],
                     card_number=episode.card_number, facility_code=sub.facility_code, ma_lk=rec.ma_lk,
                     year=int(admitted[:4]) if admitted[:4].isdigit() else sub.received_at.year,
                     admitted_at=admitted, received_at=sub.received_at,
-                    visible_at=as_utc(sub.received_at) + display_delay(f"{sub.facility_code}:{rec.ma_lk}:{version}"),
+                    visible_at=as_utc(sub.received_at) + delay, delay_seconds=int(delay.total_seconds()),
                     is_current=True, data=rec.entry))
         elif valid:
             disposition = "new"
