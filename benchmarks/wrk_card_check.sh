@@ -5,13 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}; workers=${2:-1}; seconds=${3:-15}
 py=${PY:-.venv/bin/python}
-tmp=$(mktemp -d)
-if [ "$backend" = sqlite ]; then
-  export DATABASE_URL="sqlite:///$tmp/bench.sqlite3"
-else
-  psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS skdt_sandbox_wrk" -c "CREATE DATABASE skdt_sandbox_wrk" >/dev/null
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/skdt_sandbox_wrk"
-fi
+source benchmarks/_bench_db.sh
 $py -m sandbox.cli demo --pki-dir "$tmp/pki" >/dev/null
 port=18766
 $py -m sandbox.cli serve --port $port --workers "$workers" >/dev/null 2>&1 &

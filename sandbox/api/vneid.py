@@ -63,8 +63,7 @@ def add_card(body, cho=None):
 
 @answer_errors
 def book(cho=None):
-    sess = _session()
-    vneid.book_gate(context(), _owner(sess, cho))
+    vneid.open_book(context(), _session(), cho)
     return {"maKetQua": "200", "trangThai": "SAN_SANG"}
 
 
@@ -81,26 +80,17 @@ def refresh(cho=None):
 
 @answer_errors
 def visits(cho=None, nam=None):
-    sess = _session()
-    owner = _owner(sess, cho)
-    vneid.book_gate(context(), owner)
-    return vneid.visits(context(), owner, nam)
+    return vneid.visits(context(), vneid.open_book(context(), _session(), cho), nam)
 
 
 @answer_errors
 def visit(visit_id, cho=None):
-    sess = _session()
-    owner = _owner(sess, cho)
-    vneid.book_gate(context(), owner)
-    return vneid.visit(context(), owner, visit_id)
+    return vneid.open_visit(context(), _session(), cho, visit_id)
 
 
 @answer_errors
 def visit_pdf(visit_id, cho=None):
-    sess = _session()
-    owner = _owner(sess, cho)
-    vneid.book_gate(context(), owner)
-    data = pdf.visit_pdf(vneid.visit(context(), owner, visit_id))
+    data = pdf.visit_pdf(vneid.open_visit(context(), _session(), cho, visit_id))
     return flask.Response(data, mimetype="application/pdf",
                           headers={"Content-Disposition": f'attachment; filename="so-suc-khoe-{visit_id}.pdf"'})
 

@@ -248,6 +248,17 @@ def visit(ctx: Context, owner: str, entry_id: int) -> dict:
     return {"id": e.id, "maCSKCB": e.facility_code, "maLk": e.ma_lk, **e.data}
 
 
+def open_book(ctx: Context, sess: Session, for_id: str | None) -> str:
+    """Whose book (own or a dependant's), after the gate; the owner's personal ID."""
+    owner = subject(ctx, sess, for_id)
+    book_gate(ctx, owner)
+    return owner
+
+
+def open_visit(ctx: Context, sess: Session, for_id: str | None, entry_id: int) -> dict:
+    return visit(ctx, open_book(ctx, sess, for_id), entry_id)
+
+
 def update_details(ctx: Context, owner: str, details: dict) -> dict:
     allowed = {"dienThoai", "diaChi", "nhomMau", "diUng", "benhManTinh"}
     unknown = set(details) - allowed

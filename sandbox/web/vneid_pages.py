@@ -132,28 +132,25 @@ def book(sess):
     return _render("vneid_book.html", book=vneid.visits(ctx, owner, year), message=message)
 
 
+def _visit_or_404(sess, visit_id: int) -> dict:
+    try:
+        return vneid.open_visit(_ctx(), sess, _cho(), visit_id)
+    except SandboxError as exc:
+        if exc.code_info.code == "4041":
+            flask.abort(404)
+        raise
+
+
 @blueprint.route("/so-suc-khoe/<int:visit_id>")
 @signed_in
 def visit(sess, visit_id):
-    owner = vneid.subject(_ctx(), sess, _cho())
-    vneid.book_gate(_ctx(), owner)
-    try:
-        data = vneid.visit(_ctx(), owner, visit_id)
-    except SandboxError:
-        flask.abort(404)
-    return _render("vneid_visit.html", v=data)
+    return _render("vneid_visit.html", v=_visit_or_404(sess, visit_id))
 
 
 @blueprint.route("/so-suc-khoe/<int:visit_id>/pdf")
 @signed_in
 def visit_pdf(sess, visit_id):
-    owner = vneid.subject(_ctx(), sess, _cho())
-    vneid.book_gate(_ctx(), owner)
-    try:
-        data = vneid.visit(_ctx(), owner, visit_id)
-    except SandboxError:
-        flask.abort(404)
-    return flask.Response(pdf.visit_pdf(data), mimetype="application/pdf")
+    return flask.Response(pdf.visit_pdf(_visit_or_404(sess, visit_id)), mimetype="application/pdf")
 
 
 @blueprint.route("/chia-se", methods=["GET", "POST"])
