@@ -3,7 +3,7 @@ the card's fields, the visit history from accepted episodes, and the log of chec
 
 Precedence when several things are wrong (UNCONFIRMED, the official order is not published):
 lookup officer (054, 055) → card found (050, 130, 051–053) → name (060, 061) → birth date (070)
-→ registry faults (100, 101) → withdrawn (110) → reduced (120–124) → replaced (003, 004)
+→ registry faults (test cards: 100, 101, 500) → withdrawn (110) → reduced (120–124) → replaced (003, 004)
 → BQP/BCA (001, 002) → expired (010) → 000.
 """
 
@@ -99,7 +99,7 @@ def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Car
         return ("061" if same_first else "060"), card, None
     if not _birth_matches(req.ngay_sinh, card.birth_date):
         return "070", card, None
-    if card.simulate in ("100", "101"):
+    if card.simulate in ("100", "101", "500"):
         return card.simulate, card, None
     if card.status == "withdrawn":
         return "110", card, None

@@ -183,7 +183,7 @@ class Card(Base):
     reduction: Mapped[str] = mapped_column(String(24), default="")   # '' | moved_province | moved_within | reincreased | stopped
     replaced_by: Mapped[str] = mapped_column(String(15), default="")
     manager: Mapped[str] = mapped_column(String(8), default="")      # '' | BQP | BCA
-    simulate: Mapped[str] = mapped_column(String(8), default="")     # '' | 100 | 101 (test cards)
+    simulate: Mapped[str] = mapped_column(String(8), default="")     # '' | 100 | 101 | 500 (test cards)
 
 
 class CardCheck(Base):
