@@ -157,10 +157,9 @@ def readiness(ctx: Context) -> list[dict]:
 
 # --- people registries (staff, departments, citizens, cards) ------------------------------------
 def load_registry(ctx: Context, kind: str, data: bytes | str | list, filename: str = "") -> dict:
+    """Rows as a list of dicts (API JSON, demo) or a CSV/JSON file's content."""
     from .storage import people
-    rows = data if isinstance(data, list) else people.parse_rows(kind, data, filename)
-    if isinstance(data, list):
-        rows = [{k: ("" if v is None else str(v)).strip() for k, v in r.items()} for r in rows]
+    rows = people.normalise_rows(data) if isinstance(data, list) else people.parse_rows(kind, data, filename)
     with ctx.db.session() as s:
         count = people.load(s, kind, rows)
     return {"kind": kind, "loaded": count}

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .result_codes import all_codes
 
-BEGIN, END = "<!-- BEGIN result-codes (generated: skdt-sandbox docs) -->", "<!-- END result-codes -->"
 SECTIONS = ("result-codes", "card-codes", "rules", "code-lists", "health-book-mapping")
 ENUM_RE = re.compile(r"(    ResultCode:\n(?:      .*\n)*?      enum: )\[[^\]]*\]")
 

@@ -69,6 +69,3 @@ class ConflictError(SandboxError):
 class InvalidInputError(SandboxError):
     result_code = ResultCode.INVALID_INPUT
 
-
-class StorageError(SandboxError):
-    result_code = ResultCode.SAVE_ERROR

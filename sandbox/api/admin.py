@@ -128,8 +128,7 @@ def list_registry(kind, facility=None):
 @answer_errors
 @admin_only
 def load_registry(kind, body=None):
-    data = body if isinstance(body, list) else flask.request.get_data()
-    return admin.load_registry(context(), kind, data, "x.csv" if not isinstance(body, list) else "")
+    return admin.load_registry(context(), kind, body if isinstance(body, list) else flask.request.get_data())
 
 
 @answer_errors

@@ -7,9 +7,8 @@ read at all (QĐ 2733 PL01 Đ7).  Wire names become English/Vietnamese display k
 
 from __future__ import annotations
 
-from ..pipeline.rules.view import EpisodeView, Row
+from ..pipeline.rules.view import EpisodeView, Row, day
 from ..reference.codelists import KET_QUA_DTRI, MA_LOAI_KCB, MA_LOAI_RV
-from ..pipeline.rules.view import day
 
 # (group, key, source table, source field, note)
 MAPPING: tuple[tuple[str, str, str, str, str], ...] = (

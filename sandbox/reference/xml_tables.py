@@ -67,6 +67,3 @@ def all_elements() -> tuple[Element, ...]:
 def elements(table: str) -> tuple[Element, ...]:
     return tuple(sorted((e for e in all_elements() if e.table == table), key=lambda e: e.order))
 
-
-def element_names(table: str) -> tuple[str, ...]:
-    return tuple(e.name for e in elements(table))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..context import Context
@@ -61,6 +61,11 @@ def parse_rows(kind: str, data: bytes | str, filename: str = "") -> list[dict]:
             raise InvalidInputError("JSON phải là danh sách đối tượng", "JSON must be a list of objects")
     else:
         rows = list(csv.DictReader(io.StringIO(text)))
+    return normalise_rows(rows)
+
+
+def normalise_rows(rows: list[dict]) -> list[dict]:
+    """Every value as a stripped string, as a CSV file would give it."""
     return [{k: ("" if v is None else str(v)).strip() for k, v in r.items()} for r in rows]
 
 
@@ -141,6 +146,3 @@ def recent_checks(s: Session, card: str, limit: int = 20) -> list[CardCheck]:
     return list(s.scalars(select(CardCheck).where(CardCheck.card_number == card)
                           .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(limit)))
 
-
-def clear(s: Session, kind: str) -> None:
-    s.execute(delete(MODELS[kind]))

@@ -17,7 +17,7 @@ def ctx(**kw):
     base = dict(facilities={"58001": "active"}, staff=frozenset({"000123/NT-CCHN", "000456/NT-CCHN", "000001/NT-CCHN"}),
                 departments=frozenset({"K01", "K02", "K19"}))
     base.update(kw)
-    return StageContext("HOSO", kw.pop("profile", "QD3176") if "profile" in kw else "QD3176", "58001", NOW, **base)
+    return StageContext("HOSO", "QD3176", "58001", NOW, **base)
 
 
 def x1(t):
