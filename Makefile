@@ -28,7 +28,7 @@ serve: install
 
 test: install-test
 	scripts/ensure-postgres.sh
-	scripts/ensure-browser.sh
+	scripts/ensure-system-packages.sh
 	$(BIN)/python -m pytest
 
 test-fast: install-test

@@ -13,7 +13,7 @@ import click
 from fixtures.envelope import b64, envelope, row_document
 from fixtures.generator import FORMS, adapt, checkin_row, generate
 from fixtures.pki import Credential, TestCA
-from fixtures.signing import sign
+from fixtures.signing import STYLES, sign
 from sandbox import admin
 from sandbox.context import Context
 from sandbox.settings import ROOT, Settings
@@ -85,13 +85,19 @@ def sample_command(facility, form, profile, seed, referral_to, key_file, cert_fi
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cert", "cert_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--c14n", type=click.Choice(["exclusive", "inclusive"]), default="exclusive", show_default=True)
+@click.option("--style", type=click.Choice(STYLES), default="signxml", show_default=True,
+              help="signxml (ds:, exc-c14n) · dotnet (.NET SignedXml: <Signature xmlns=…>, GUID Id, inclusive C14N, "
+                   "BOM, CRLF) · santuario (Java: ds:, line breaks)")
+@click.option("--c14n", type=click.Choice(["exclusive", "inclusive"]), default=None,
+              help="canonicalisation of SignedInfo (default: the style's own)")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path))
-def sign_command(file, key_file, cert_file, c14n, out):
-    """Ký FILE (GIAMDINHHS / XML0 / XML12) như cổng mong đợi: enveloped, RSA-SHA256, trong CHUKYDONVI."""
-    signed = sign(file.read_bytes(), key_file.read_bytes(), cert_file.read_bytes(), c14n=c14n)
+def sign_command(file, key_file, cert_file, style, c14n, out):
+    """Ký FILE (GIAMDINHHS / XML0 / XML12) như cổng mong đợi: enveloped, RSA-SHA256, trong CHUKYDONVI.
+
+    Sign FILE as HIS software does; --style dotnet writes what .NET SignedXml writes."""
+    signed = sign(file.read_bytes(), key_file.read_bytes(), cert_file.read_bytes(), style=style, c14n=c14n)
     if out:
         out.write_bytes(signed)
         click.echo(f"Đã ký: {out}", err=True)
     else:
-        click.echo(signed.decode())
+        click.echo(signed.decode("utf-8-sig"))

@@ -226,6 +226,15 @@ class ResultCode(str, Enum):
     SIG_INVALID = _c("SIG-013", "401", 200, False, "finding",
                      "Chữ ký số không hợp lệ (không khớp khóa của chứng thư)",
                      "Signature value does not verify with the certificate's key")
+    SIG_STRUCTURE = _c("SIG-014", "401", 200, False, "finding",
+                       "Phần tử Signature không đúng cấu trúc XMLDSig",
+                       "The Signature element does not follow the XMLDSig structure")
+    SIG_UNCHECKABLE = _c("SIG-015", "401", 200, False, "finding",
+                         "Không kiểm tra được chữ ký số (dữ liệu chữ ký không đọc được)",
+                         "The signature could not be checked (unreadable signature data)")
+    CHECK_FAILED = _c("CHK-001", "200", 200, False, "finding",
+                      "Một bước kiểm tra của sandbox gặp lỗi nội bộ và đã được bỏ qua cho hồ sơ này",
+                      "A sandbox check failed internally and was skipped for this record")
     DUPLICATE = _c("DUP-001", "200", 200, False, "finding",
                    "Hồ sơ trùng lặp với lần gửi trước, không ghi nhận thêm",
                    "Identical to an earlier submission; nothing new recorded")

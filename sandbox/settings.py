@@ -40,10 +40,14 @@ class Settings:
     signature_policy: str = "required"        # required | pre2026 (unsigned accepted with SIG-000)
     trusted_ca_file: str = ""                 # PEM bundle; when set, signer certs must chain to it
     rules_disabled: str = ""                  # rule ids to switch off, e.g. "STAFF-01,QD130:XML1-DAYS-01"
+    # documents: a rule not stated plainly by an official text warns (CANH_BAO); strict: it errs (LOI)
+    rules: str = "documents"
     display_profile: str = "immediate"        # immediate | realistic | late (24-hour display window)
     share_code_minutes: int = 15              # lifetime of a VNeID share code
     vneid_session_minutes: int = 30
-    errors_as_http_200: bool = False          # answer refusals with HTTP 200 + maKetQua (UNCONFIRMED real behaviour)
+    # Gateway refusals: HTTP 200 with the refusal in maKetQua (the official guides describe every
+    # answer as JSON; HIS clients read the body only on 2xx).  False: HTTP status per code family.
+    errors_as_http_200: bool = True
     openapi_dir: Path = ROOT / "openapi"
 
     @classmethod

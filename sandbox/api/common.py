@@ -37,8 +37,16 @@ def refusal_body(code: ResultCode | str, message_vi: str, message_en: str, when=
     return body
 
 
-def refusal_status(code: ResultCode | str, settings) -> int:
-    return 200 if settings.errors_as_http_200 else info(code).http_status
+GATEWAY_PREFIX = "/api/"
+
+
+def refusal_status(code: ResultCode | str, settings, path: str = GATEWAY_PREFIX) -> int:
+    """HTTP status of a refusal.  The gateway's own calls answer HTTP 200 with the refusal in
+    ``maKetQua`` (the official guides describe every answer as JSON, and HIS clients read the body
+    only on 2xx) unless ``errors_as_http_200`` is off; the sandbox's own APIs keep REST statuses."""
+    if path.startswith(GATEWAY_PREFIX) and settings.errors_as_http_200:
+        return 200
+    return info(code).http_status
 
 
 def answer_errors(fn):
@@ -51,5 +59,5 @@ def answer_errors(fn):
             ctx = context()
             log.info("refused %s: %s", flask.request.path, exc.code_info.code)
             body = refusal_body(exc.result_code, exc.message_vi, exc.message_en, ctx.clock.now())
-            return body, refusal_status(exc.result_code, ctx.settings)
+            return body, refusal_status(exc.result_code, ctx.settings, flask.request.path)
     return wrapper

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -14,7 +16,14 @@ from .rules.view import EpisodeView
 from ..health_book.extract import extract
 from .findings import Finding, finding
 from .parsing import (ROOT_HOSO, XmlRefused, parse_document, read_envelope, table_rows, text_of)
-from .stages import DOCUMENT_CHECKS, ENVELOPE_CHECKS, HOSO_CHECKS, StageContext
+from .stages import DOCUMENT_CHECKS, ENVELOPE_CHECKS, HOSO_CHECKS, Check, StageContext
+
+log = logging.getLogger(__name__)
+# Findings after which a HOSO's tables cannot be read as one episode: business rules would only
+# add noise.  Field-level XSD findings (XSD-001 … XSD-007) only hold back the rules on that field.
+BLOCKING = frozenset({"ENV-002", "ENV-003", "ENV-004", "STR-002", "STR-003", "XSD-000", "XSD-008", "XSD-009",
+                      "CHK-001"})
+FIELD_LEVEL = frozenset({"XSD-001", "XSD-002", "XSD-003", "XSD-004", "XSD-005", "XSD-006", "XSD-007"})
 
 
 @dataclass(frozen=True)
@@ -76,15 +85,18 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
         envelope = read_envelope(trusted, decoded_limit)
         env_findings: list[Finding] = list(signature.findings)
         for check in ENVELOPE_CHECKS:
-            env_findings.extend(check.fn(envelope, ctx))
+            env_findings.extend(_run(check, envelope, ctx))
         records = []
         envelope_errors = any(f.is_error for f in env_findings)
         for hoso in envelope.hosos:
             found: list[Finding] = []
             for check in HOSO_CHECKS:
-                if check.needs_clean and (envelope_errors or any(f.is_error for f in found)):
-                    continue  # business rules judge only documents that are structurally sound
-                found.extend(check.fn(hoso, envelope, ctx))
+                if check.needs_clean:
+                    if any(f.is_error and f.code in BLOCKING for f in found):
+                        continue  # the tables do not make one readable episode
+                    found.extend(_run(check, hoso, envelope, dataclasses.replace(ctx, invalid_fields=_invalid(found))))
+                else:
+                    found.extend(_run(check, hoso, envelope, ctx))
             clean = not envelope_errors and not any(f.is_error for f in found)
             entry = extract(EpisodeView.from_hoso(hoso, envelope.facility_code)) if clean else {}
             records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso),
@@ -92,8 +104,23 @@ def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
         return Outcome(tuple(env_findings), tuple(records))
     doc_findings: list[Finding] = list(signature.findings)
     for check in DOCUMENT_CHECKS:
-        doc_findings.extend(check.fn(trusted, ctx))
+        doc_findings.extend(_run(check, trusted, ctx))
     return _document_outcome(trusted, doc_findings)
+
+
+def _run(check: Check, *args) -> list[Finding]:
+    """A check that raises becomes a finding naming it (the record cannot be judged), never a crash."""
+    try:
+        return list(check.fn(*args))
+    except Exception as exc:  # noqa: BLE001 - no library exception may end a submission as SYS-001
+        log.warning("check %s raised %s", check.name, type(exc).__name__)
+        return [finding(RC.CHECK_FAILED, hint_vi=f"bước {check.name} ({type(exc).__name__})",
+                        hint_en=f"check {check.name} raised {type(exc).__name__}")]
+
+
+def _invalid(found: list[Finding]) -> frozenset[str]:
+    """Names of the fields the XSD refused (the last step of each finding's XPath)."""
+    return frozenset(f.xpath.rsplit("/", 1)[-1].split("[")[0] for f in found if f.code in FIELD_LEVEL and f.xpath)
 
 
 def _document_outcome(root, doc_findings: list[Finding]) -> Outcome:

@@ -50,6 +50,7 @@ def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, ce
     return StageContext(kind=kind, profile=profile, facility_code=facility_code,
                         facilities=snapshot.facilities, staff=snapshot.staff, departments=snapshot.departments,
                         rules_disabled=frozenset(r.strip() for r in settings.rules_disabled.split(",") if r.strip()),
+                        rules_mode="strict" if settings.rules.strip().lower() == "strict" else "documents",
                         now=ctx.clock.now(), certificates=views, xsd_order=settings.xsd_order,
                         xsd_all_tags=settings.xsd_all_tags, signature_policy=settings.signature_policy,
                         trusted_ca_pem=_trusted_ca(settings.trusted_ca_file))

@@ -5,12 +5,21 @@ which algorithms, which reference, which certificate), check the certificate aga
 facility's registry on the sandbox clock, then let signxml verify with that registered
 certificate as the only trust anchor, the location pinned to CHUKYDONVI and exactly one
 reference.  Later stages read only ``signed_root``: what was actually signed.
+
+Signatures are accepted as real signers write them (.NET ``SignedXml``, Java Santuario,
+signxml; prefixed or not): SignedInfo is canonicalised in its document context (libxml2's
+in-place subtree C14N writes stray ``xmlns=""`` under a default namespace), and a ``Signature
+Id`` that is not an ``xs:ID`` (a GUID starting with a digit, as .NET writes) does not fail the
+XMLDSig schema check.  No library exception leaves this stage: each becomes a finding.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
+import re
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,19 +30,44 @@ from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XM
 from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
 
 from ..clock import as_utc
+from ..reference.xmldsig import C14N_EXCLUSIVE, C14N_INCLUSIVE, DS, ENVELOPED, canonical_subtree
 from ..result_codes import ResultCode as RC
 from .findings import WARNING, Finding, finding
 from .stages import StageContext
 
-DS = "http://www.w3.org/2000/09/xmldsig#"
+log = logging.getLogger(__name__)
 NS = {"ds": DS}
-ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+SIGNED_INFO = f"{{{DS}}}SignedInfo"
+C14N_METHODS = frozenset({C14N_INCLUSIVE, C14N_INCLUSIVE + "#WithComments", C14N_EXCLUSIVE,
+                          C14N_EXCLUSIVE + "WithComments"})
+ALLOWED_TRANSFORMS = C14N_METHODS | {ENVELOPED}
+_NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 ALLOWED_METHODS = frozenset({SignatureMethod.RSA_SHA256, SignatureMethod.RSA_SHA384, SignatureMethod.RSA_SHA512,
                              SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384,
                              SignatureMethod.ECDSA_SHA512})
 ALLOWED_DIGESTS = frozenset({DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512})
 CONFIG = dict(location="./CHUKYDONVI/", expect_references=1, signature_methods=ALLOWED_METHODS,
               digest_algorithms=ALLOWED_DIGESTS)
+
+
+class _Verifier(XMLVerifier):
+    """signxml's verifier, reading signatures as .NET and Java signers write them."""
+
+    def _c14n(self, nodes, algorithm, inclusive_ns_prefixes=None):
+        exclusive = algorithm.value.startswith(C14N_EXCLUSIVE)
+        if isinstance(nodes, etree._Element) and nodes.tag == SIGNED_INFO and not exclusive:
+            return canonical_subtree(nodes, exclusive=False, with_comments=algorithm.value.endswith("#WithComments"))
+        return super()._c14n(nodes, algorithm, inclusive_ns_prefixes)
+
+    def validate_schema(self, signature):
+        # xs:ID must be an NCName; .NET writes a GUID (digit first most of the time).  The Id is
+        # never used to resolve anything here (the one Reference is URI=""), so judge the rest.
+        copy = deepcopy(signature)
+        for node in copy.iter():
+            value = node.get("Id") if isinstance(node.tag, str) else None
+            if value is not None and not _NCNAME.match(value):
+                del node.attrib["Id"]
+        return super().validate_schema(copy)
 
 
 @dataclass(frozen=True)
@@ -63,6 +97,16 @@ def _issued_by(cert: x509.Certificate, bundle: bytes) -> bool:
 
 
 def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> SignatureOutcome:
+    """Judge the signature; never raises (a library exception becomes SIG-015)."""
+    try:
+        return _verify(payload, root, ctx)
+    except Exception as exc:  # noqa: BLE001 - no library exception may end a submission
+        log.warning("signature check raised %s", type(exc).__name__)
+        return _fail(RC.SIG_UNCHECKABLE, f"lỗi khi đọc chữ ký ({type(exc).__name__})",
+                     f"{type(exc).__name__} while reading the signature")
+
+
+def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> SignatureOutcome:
     root_path = f"/{root.tag}"
     signatures = root.findall(".//ds:Signature", NS)
     if not signatures:
@@ -80,6 +124,11 @@ def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signature
     if slot is None or slot.tag != "CHUKYDONVI" or signature.getparent() is not slot:
         where = root.getroottree().getpath(signature)
         return _fail(RC.SIG_LOCATION, f"chữ ký đang ở {where}", f"signature found at {where}", where)
+    c14n = signature.find("ds:SignedInfo/ds:CanonicalizationMethod", NS)
+    c14n_uri = c14n.get("Algorithm", "") if c14n is not None else ""
+    if c14n_uri not in C14N_METHODS:
+        return _fail(RC.SIG_ALGORITHM, f"CanonicalizationMethod {c14n_uri or '(trống)'}; dùng C14N 1.0 hoặc exc-C14N",
+                     f"CanonicalizationMethod {c14n_uri or '(empty)'}; use C14N 1.0 or exclusive C14N", value=c14n_uri)
     method = signature.find("ds:SignedInfo/ds:SignatureMethod", NS)
     method_uri = method.get("Algorithm", "") if method is not None else ""
     if method_uri not in {m.value for m in ALLOWED_METHODS}:
@@ -90,6 +139,10 @@ def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signature
     if len(references) != 1 or references[0].get("URI") != "" or ENVELOPED not in transforms:
         uris = ", ".join(repr(r.get("URI")) for r in references) or "(không có)"
         return _fail(RC.SIG_REFERENCE, f"Reference hiện có: {uris}", f"references found: {uris}")
+    odd = [t for t in transforms if t not in ALLOWED_TRANSFORMS]
+    if odd:  # XPath / XSLT transforms could sign less than the document
+        return _fail(RC.SIG_REFERENCE, f"Transform không được chấp nhận: {', '.join(map(str, odd))}",
+                     f"transform not accepted: {', '.join(map(str, odd))}")
     digest = references[0].find("ds:DigestMethod", NS)
     digest_uri = digest.get("Algorithm", "") if digest is not None else ""
     if digest_uri not in {d.value for d in ALLOWED_DIGESTS}:
@@ -124,10 +177,12 @@ def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signature
         return _fail(RC.SIG_UNTRUSTED, f"nhà phát hành {cert.issuer.rfc4514_string()}",
                      f"issuer {cert.issuer.rfc4514_string()}", value=fingerprint)
     try:
-        result = XMLVerifier().verify(payload, x509_cert=_certificate(registered.pem),
-                                      expect_config=SignatureConfiguration(verification_time=now, **CONFIG))
+        result = _Verifier().verify(payload, x509_cert=_certificate(registered.pem),
+                                    expect_config=SignatureConfiguration(verification_time=now, **CONFIG))
     except InvalidDigest as exc:
         return _fail(RC.SIG_DIGEST, "ký lại sau khi sửa, không sửa hồ sơ sau khi ký", str(exc))
+    except etree.DocumentInvalid as exc:
+        return _fail(RC.SIG_STRUCTURE, f"theo lược đồ XMLDSig: {str(exc)[:200]}", str(exc)[:300])
     except (InvalidSignature, InvalidInput, SignXMLException) as exc:
         return _fail(RC.SIG_INVALID, "chữ ký không được tạo bằng khóa của chứng thư trong KeyInfo", str(exc)[:300])
     signed = result.signed_xml

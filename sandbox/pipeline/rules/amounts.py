@@ -54,7 +54,8 @@ def xml2_bh(v, ctx):
 
 @rule("XML2-AMT-03", "Phân chia chi phí thuốc sai (T_BNTT, T_BHTT, T_BNCCT theo QĐ 3176)",
       "Drug cost split is wrong (T_BNTT, T_BHTT, T_BNCCT per QĐ 3176)",
-      source=SRC_3176.format(t=2), fields=("THANH_TIEN_BV", "TYLE_TT_BH", "MUC_HUONG", "T_BNTT", "T_BHTT", "T_BNCCT"))
+      source=SRC_3176.format(t=2), fields=("THANH_TIEN_BV", "TYLE_TT_BH", "MUC_HUONG", "T_BNTT", "T_BHTT", "T_BNCCT",
+                                               "T_NGUONKHAC"))
 def xml2_split(v, ctx):
     for r in v.rows("XML2"):
         bv, t, m = _n(r, "THANH_TIEN_BV", "TYLE_TT_BH", "MUC_HUONG")
@@ -102,7 +103,8 @@ def xml3_bh(v, ctx):
 
 @rule("XML3-AMT-03", "Phân chia chi phí DVKT/VTYT sai (T_BNTT, T_BHTT, T_BNCCT theo QĐ 3176)",
       "Service/supply cost split is wrong (T_BNTT, T_BHTT, T_BNCCT per QĐ 3176)",
-      source=SRC_3176.format(t=3), fields=("THANH_TIEN_BV", "THANH_TIEN_BH", "MUC_HUONG", "T_BNTT", "T_BHTT", "T_BNCCT"))
+      source=SRC_3176.format(t=3), fields=("THANH_TIEN_BV", "THANH_TIEN_BH", "MUC_HUONG", "T_BNTT", "T_BHTT", "T_BNCCT",
+                                               "T_NGUONKHAC"))
 def xml3_split(v, ctx):
     for r in v.rows("XML3"):
         bv, bh, m = _n(r, "THANH_TIEN_BV", "THANH_TIEN_BH", "MUC_HUONG")
@@ -131,7 +133,7 @@ def _sum(rows, name, where=lambda r: True) -> Decimal:
 
 TOTALS = [  # (id, XML1 field, lines, line field, filter, vi, en)
     ("XML1-SUM-01", "T_THUOC", ("XML2",), "THANH_TIEN_BV", None, "Σ THANH_TIEN_BV của XML2", "Σ XML2.THANH_TIEN_BV"),
-    ("XML1-SUM-02", "T_VTYT", ("XML3",), "THANH_TIEN_BV", lambda r: r.get("MA_NHOM") in SUPPLY_GROUPS,
+    ("XML1-SUM-02", "T_VTYT", ("XML3",), "THANH_TIEN_BV", (lambda r: r.get("MA_NHOM") in SUPPLY_GROUPS, "MA_NHOM"),
      "Σ THANH_TIEN_BV của VTYT (MA_NHOM 10, 11) trong XML3", "Σ XML3.THANH_TIEN_BV of supplies (MA_NHOM 10, 11)"),
     ("XML1-SUM-03", "T_TONGCHI_BV", ("XML2", "XML3"), "THANH_TIEN_BV", None, "Σ THANH_TIEN_BV của XML2 + XML3",
      "Σ THANH_TIEN_BV of XML2 + XML3"),
@@ -141,14 +143,15 @@ TOTALS = [  # (id, XML1 field, lines, line field, filter, vi, en)
     ("XML1-SUM-06", "T_BNCCT", ("XML2", "XML3"), "T_BNCCT", None, "Σ T_BNCCT của XML2 + XML3", "Σ T_BNCCT of XML2 + XML3"),
     ("XML1-SUM-07", "T_NGUONKHAC", ("XML2", "XML3"), "T_NGUONKHAC", None, "Σ T_NGUONKHAC của XML2 + XML3",
      "Σ T_NGUONKHAC of XML2 + XML3"),
-    ("XML1-SUM-08", "T_BHTT_GDV", ("XML2", "XML3"), "T_BHTT", lambda r: r.get("MA_PTTT") == "1",
+    ("XML1-SUM-08", "T_BHTT_GDV", ("XML2", "XML3"), "T_BHTT", (lambda r: r.get("MA_PTTT") == "1", "MA_PTTT"),
      "Σ T_BHTT của các dòng MA_PTTT = 1", "Σ T_BHTT of lines with MA_PTTT = 1"),
 ]
 
 
 def _total_rule(rid, name, tables, line_field, where, vi, en):
+    where, where_field = where if where else (None, None)
     @rule(rid, f"{name} phải bằng {vi}", f"{name} must equal {en}", source="QĐ 130 Bảng 1 (QĐ 3176)",
-          fields=(name, line_field))
+          fields=tuple(f for f in (name, line_field, where_field) if f))
     def check(v: EpisodeView, ctx):
         x = v.xml1
         lines = [r for t in tables for r in v.rows(t)]

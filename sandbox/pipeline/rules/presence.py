@@ -51,7 +51,7 @@ def service_conditionals(v, ctx):
 
 
 @rule("XML3-FMT-01", "GOI_VTYT phải có dạng G1 … G999", "GOI_VTYT must look like G1 … G999",
-      source="vendor rule [S3]", fields=("GOI_VTYT",))
+      source="vendor rule [S3] (a vendor validation workbook)", fields=("GOI_VTYT",), confidence="vendor")
 def supply_package(v, ctx):
     for r in v.rows("XML3"):
         if r.get("GOI_VTYT") and not GOI_VTYT.match(r.get("GOI_VTYT")):
@@ -91,15 +91,6 @@ def rest_fields(v, ctx):
         if 0 < len(filled) < 3:
             missing = [n for n in names if n not in filled]
             yield Hit("XML7", r.path(missing[0]), "", f"thiếu {', '.join(missing)}", f"missing {', '.join(missing)}", r.line)
-
-
-@rule("HOSO-TBL-01", "XML5 (diễn biến lâm sàng) chỉ gửi cho đợt điều trị", "XML5 is for treatment episodes only",
-      source="QĐ 130 Bảng 5 (vendor rule MA_LOAI_KCB 02, 03, 04, 05, 06, 08, 09)", fields=("MA_LOAI_KCB",),
-      severity=WARNING)
-def progress_notes_only_for_treatment(v, ctx):
-    if v.has("XML5") and v.xml1.get("MA_LOAI_KCB") not in TREATMENT_FORMS:
-        yield Hit("XML5", "/CHITIEU_CHITIET_DIENBIENLAMSANG", v.xml1.get("MA_LOAI_KCB"),
-                  f"MA_LOAI_KCB {v.xml1.get('MA_LOAI_KCB')}", f"MA_LOAI_KCB {v.xml1.get('MA_LOAI_KCB')}")
 
 
 @rule("HOSO-TBL-02", "Điều trị nội trú / nội trú ban ngày phải có XML8 (tóm tắt hồ sơ bệnh án)",

@@ -1,0 +1,81 @@
+"""ASGI middleware: bodies over the request limit are answered with code 1001, cleanly.
+
+A HIS posting too large a batch must *read* the refusal: answering while it is still sending
+and closing the socket gives it a connection reset instead.  So the rest of the body is read
+and discarded first (up to a bound), and the answer says ``Connection: close``.  Bodies sent
+without Content-Length (chunked) are read up to the limit before anything else sees them, then
+handed on with a Content-Length, so every layer after this one sees an ordinary body.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..result_codes import ResultCode
+from .common import refusal_body, refusal_status
+
+DRAIN_FACTOR = 4                 # discard up to 4 × the limit before giving up on reading
+DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB
+
+
+class BodyLimit:
+    def __init__(self, app, limit: int, settings):
+        self.app = app
+        self.limit = limit
+        self.settings = settings
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        headers = scope.get("headers") or []
+        length = next((v for k, v in headers if k == b"content-length"), None)
+        if length is not None and length.strip().isdigit():
+            if int(length) > self.limit:
+                await self._drain(receive, int(length))
+                return await self._refuse(scope, send)
+            return await self.app(scope, receive, send)
+        chunks, seen, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body = message.get("body", b"")
+            seen += len(body)
+            more = message.get("more_body", False)
+            if seen > self.limit:
+                if more:
+                    await self._drain(receive, None)
+                return await self._refuse(scope, send)
+            chunks.append(body)
+        body = b"".join(chunks)
+        replay = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def replayed():
+            return replay.pop() if replay else await receive()
+
+        headers = [(k, v) for k, v in headers if k not in (b"transfer-encoding", b"content-length")]
+        scope = dict(scope, headers=headers + [(b"content-length", str(len(body)).encode())])
+        return await self.app(scope, replayed, send)
+
+    async def _drain(self, receive, declared: int | None) -> None:
+        bound = min(DRAIN_CAP, DRAIN_FACTOR * self.limit)
+        if declared is not None and declared > bound:
+            return  # not worth reading: answer now, the connection closes
+        read = 0
+        while read <= bound:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            read += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
+    async def _refuse(self, scope, send):
+        limit_mb = self.limit / 1024 / 1024
+        body = refusal_body(ResultCode.FILE_TOO_LARGE, f"yêu cầu tối đa {limit_mb:g} MB", f"at most {limit_mb:g} MB per request")
+        data = json.dumps(body, ensure_ascii=False).encode()
+        status = refusal_status(ResultCode.FILE_TOO_LARGE, self.settings, scope.get("path", ""))
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                (b"content-length", str(len(data)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": data})
