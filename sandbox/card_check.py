@@ -2,9 +2,12 @@
 the card's fields, the visit history from accepted episodes, and the log of checks.
 
 Precedence when several things are wrong (UNCONFIRMED, the official order is not published):
-lookup officer (054, 055) → card found (050, 130, 051–053) → name (060, 061) → birth date (070)
-→ registry faults (test cards: 100, 101, 500) → withdrawn (110) → reduced (120–124) → replaced (003, 004)
-→ BQP/BCA (001, 002) → expired (010) → 000.
+the card number's own format (051 object code, 052 province, 053 benefit level — decided from the
+number alone, before any registry look-up) → lookup officer (054, 055) → card found (050, 130)
+→ name (060, 061) → birth date (070) → registry faults (test cards: 100, 101, 500) → withdrawn (110)
+→ reduced (120–124) → replaced (003, 004) → BQP/BCA (001, 002) → expired (010) → 000.
+
+``ngaySinh`` is accepted as ``ddMMyyyy`` (the official example, "05031994"), ``dd/MM/yyyy`` or ``yyyy``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .result_codes import CARD_CODES
 from .storage import people
 from .storage.models import Card, Citizen, Episode
 
-BIRTH = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$|^(\d{4})$")
+BIRTH = re.compile(r"^(?:(\d{2})/(\d{2})/(\d{4})|(\d{2})(\d{2})(\d{4})|(\d{4}))$")
 REDUCTION_CODE = {"moved_province": "121", "moved_within": "122", "reincreased": "123", "stopped": "124"}
 
 
@@ -51,7 +54,7 @@ def parameter_problems(req: CheckRequest) -> list[str]:
     if not req.ho_ten.strip():
         problems.append("hoTen: bắt buộc")
     if not BIRTH.match(req.ngay_sinh):
-        problems.append("ngaySinh: dd/MM/yyyy hoặc yyyy")
+        problems.append("ngaySinh: ddMMyyyy, dd/MM/yyyy hoặc yyyy")
     if not req.ho_ten_cb.strip():
         problems.append("hoTenCb: bắt buộc")
     if not re.fullmatch(r"\d{12}", req.cccd_cb):
@@ -61,10 +64,25 @@ def parameter_problems(req: CheckRequest) -> list[str]:
 
 def _birth_matches(given: str, stored: str) -> bool:
     m = BIRTH.match(given)
-    if m.group(4):
-        return stored[:4] == m.group(4)
-    dd, mm, yyyy = m.group(1), m.group(2), m.group(3)
+    if m.group(7):
+        return stored[:4] == m.group(7)
+    dd, mm, yyyy = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
     return stored == f"{yyyy}{mm}{dd}" or (stored[4:] == "0000" and stored[:4] == yyyy)
+
+
+def format_code(number: str, today: date) -> str | None:
+    """051 / 052 / 053 from a 15-character card number alone (QĐ 1351/QĐ-BHXH structure, domain.md §5.2):
+    object code (chars 1–2), province (chars 4–5), benefit level (char 3)."""
+    from .reference.codelists import BENEFIT_LEVELS, CARD_OBJECTS, provinces
+    if len(number) != 15:
+        return None
+    if not CARD_OBJECTS.valid(number[:2], today):
+        return "051"
+    if number[3:5] not in provinces().codes_on(today) and number[3:5] not in ("97", "98"):
+        return "052"
+    if not BENEFIT_LEVELS.valid(number[2], today):
+        return "053"
+    return None
 
 
 def _dmy(value: str) -> str:
@@ -74,6 +92,9 @@ def _dmy(value: str) -> str:
 
 
 def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Card | None, Card | None]:
+    wrong_format = format_code(req.ma_the, today)
+    if wrong_format:
+        return wrong_format, None, None
     officer = people.staff_member(s, caller.facility_code, req.cccd_cb)
     if officer is None or not officer.can_lookup:
         return "054", None, None
@@ -85,7 +106,7 @@ def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Car
             child = s.get(Citizen, req.ma_the)
             if child is not None and child.birth_date[:4].isdigit() and today.year - int(child.birth_date[:4]) < 6:
                 return "130", None, None
-        if len(req.ma_the) == 15:
+        if len(req.ma_the) == 15:  # well-formed, but the BHXH number's card says otherwise
             for other in people.cards_by_bhxh(s, req.ma_the[5:]):
                 if other.number[:2] != req.ma_the[:2]:
                     return "051", other, None

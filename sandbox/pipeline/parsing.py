@@ -1,7 +1,10 @@
 """Hardened decoding and parsing of gateway payloads: base64, UTF-8, XML without DTDs or entities.
 
 One lxml parser configuration is used everywhere: no DTD loading, no entity resolution, no
-network, no huge trees.  Any DOCTYPE is refused outright, so entity bombs never expand.
+network.  Any DOCTYPE is refused outright, so entity bombs never expand.  libxml2 refuses a text
+node over 10 MB unless told it may ("huge" mode), and a 20 MB batch carries its XML2 as one
+base64 text node of that size: such a document is parsed again in huge mode (safe here, since no
+DTD or entity can be in it) and its nesting depth is then checked by us.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ ROOT_CHECKIN = "CHI_TIEU_TRANG_THAI_KCB"
 ROOT_GDYK = "CHI_TIEU_GIAM_DINH_YKHOA"
 ROW_XPATH = {ROOT_CHECKIN: "DSACH_TRANG_THAI_KCB/TRANG_THAI_KCB",
              ROOT_GDYK: "DSACH_GIAM_DINH_YKHOA/GIAM_DINH_YKHOA"}
+MAX_DEPTH = 256
 
 
 class XmlRefused(Exception):
@@ -34,10 +38,24 @@ class XmlRefused(Exception):
         self.line = line
 
 
-def _parser() -> etree.XMLParser:
+def _parser(huge: bool = False) -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=False,
+                           dtd_validation=False, huge_tree=huge, remove_comments=False,
                            collect_ids=False)
+
+
+def signxml_parser() -> etree.XMLParser:
+    """The parser signxml reads payloads with: ours, in huge mode (DOCTYPE was refused before)."""
+    return _parser(huge=True)
+
+
+def _depth(root: etree._Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node)
+    return deepest
 
 
 def decode_base64(text: str | bytes, limit: int) -> bytes:
@@ -79,15 +97,30 @@ def parse_document(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        if "Excessive depth" in str(exc.msg or exc):
+        message = str(exc.msg or exc)
+        if "Excessive depth" in message:
             raise XmlRefused("too_deep", "nested deeper than 256 levels", exc.lineno,
                              "lồng nhau quá 256 cấp") from exc
-        raise XmlRefused("not_well_formed", str(exc.msg or exc), exc.lineno,
-                         f"lỗi cú pháp XML: {exc.msg or exc}") from exc
+        if "too long" not in message and "Huge input" not in message:
+            raise XmlRefused("not_well_formed", message, exc.lineno, f"lỗi cú pháp XML: {message}") from exc
+        root = _parse_huge(data)
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise XmlRefused("dtd", "DOCTYPE declarations are not allowed",
                          detail_vi="không được có khai báo DOCTYPE")
+    return root
+
+
+def _parse_huge(data: bytes) -> etree._Element:
+    try:
+        root = etree.fromstring(data, _parser(huge=True))
+    except etree.XMLSyntaxError as exc:
+        message = str(exc.msg or exc)
+        if "Excessive depth" in message:
+            raise XmlRefused("too_deep", "nested deeper than 256 levels", exc.lineno, "lồng nhau quá 256 cấp") from exc
+        raise XmlRefused("not_well_formed", message, exc.lineno, f"lỗi cú pháp XML: {message}") from exc
+    if _depth(root) > MAX_DEPTH:
+        raise XmlRefused("too_deep", "nested deeper than 256 levels", None, "lồng nhau quá 256 cấp")
     return root
 
 

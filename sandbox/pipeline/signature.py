@@ -33,6 +33,7 @@ from ..clock import as_utc
 from ..reference.xmldsig import C14N_EXCLUSIVE, C14N_INCLUSIVE, DS, ENVELOPED, canonical_subtree
 from ..result_codes import ResultCode as RC
 from .findings import WARNING, Finding, finding
+from .parsing import signxml_parser
 from .stages import StageContext
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signatur
         return _fail(RC.SIG_UNTRUSTED, f"nhà phát hành {cert.issuer.rfc4514_string()}",
                      f"issuer {cert.issuer.rfc4514_string()}", value=fingerprint)
     try:
-        result = _Verifier().verify(payload, x509_cert=_certificate(registered.pem),
+        result = _Verifier().verify(payload, x509_cert=_certificate(registered.pem), parser=signxml_parser(),
                                     expect_config=SignatureConfiguration(verification_time=now, **CONFIG))
     except InvalidDigest as exc:
         return _fail(RC.SIG_DIGEST, "ký lại sau khi sửa, không sửa hồ sơ sau khi ký", str(exc))

@@ -81,3 +81,23 @@ def test_officer_of_another_facility_is_not_registered_here(ctx, make_his):
     other = make_his("58002").login()
     r = other.client.post(URL, json=body(CASES[0]), headers=other.tokens).json()
     assert r["maKetQua"] == "054"
+
+
+def test_birth_date_without_separators_as_in_the_official_example(checker):
+    case = CASES[0]                     # born 01/02/1985
+    for given in ("01021985", "01/02/1985", "1985"):
+        r = checker.client.post(URL, json={**body(case), "ngaySinh": given}, headers=checker.tokens).json()
+        assert r["maKetQua"] == "000", (given, r)
+    wrong = checker.client.post(URL, json={**body(case), "ngaySinh": "02011985"}, headers=checker.tokens).json()
+    assert wrong["maKetQua"] == "070"
+    bad = checker.client.post(URL, json={**body(case), "ngaySinh": "1985-02-01"}, headers=checker.tokens).json()
+    assert bad["maKetQua"] == "205"
+
+
+@pytest.mark.parametrize("number,code", [("ZZ4589900000001", "051"),   # object code not in the list
+                                         ("DN4999900000001", "052"),   # province 99 does not exist
+                                         ("DN9589900000001", "053")])  # benefit level 9
+def test_format_codes_come_from_the_card_number_alone(checker, number, code):
+    """An unknown card with a wrong benefit code is 053, not 050: the number is judged before any look-up."""
+    r = checker.client.post(URL, json={**body(CASES[0]), "maThe": number}, headers=checker.tokens).json()
+    assert r["maKetQua"] == code, r

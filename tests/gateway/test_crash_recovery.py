@@ -1,9 +1,5 @@
 """A real server process dies between acknowledgement and processing; the next start finishes the work."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -12,33 +8,9 @@ import pytest
 from sandbox import admin
 from sandbox.security import md5_upper
 from tests.plugins.gateway import PASSWORD, episode_envelope, signed
+from tests.plugins.live import free_port as _free_port, start_server as _start
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(database_url: str, port: int, **env) -> subprocess.Popen:
-    environment = dict(os.environ, DATABASE_URL=database_url, SANDBOX_PROCESSING_MODE="background",
-                       SANDBOX_PASSWORD_HASH_ITERATIONS="1000", SANDBOX_STALE_CLAIM_SECONDS="0",
-                       SANDBOX_WORKER_POLL_SECONDS="0.2", **env)
-    proc = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)],
-                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/portal/login", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            if proc.poll() is not None:
-                raise AssertionError(proc.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("server did not start")
 
 
 def test_acknowledged_submission_survives_a_crash(ctx, database_url, credentials):

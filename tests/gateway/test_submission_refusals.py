@@ -192,3 +192,16 @@ def test_per_family_http_status_mode(ctx, make_his):
     assert his.result("0" * 32).status_code == 404
     bad_login = his.take_token(password="X" * 32)
     assert bad_login.status_code == 401 and bad_login.json()["maLoi"] == "4014"
+
+
+def test_json_body_is_accepted_like_the_form(ctx, his):
+    """C# clients post the same five fields as a JSON object."""
+    from tests.plugins.gateway import signed
+    fields = his.form(signed(episode_envelope(), his.credential))
+    response = his.client.post("/api/qd130/guiHoSoXmlQD3176", json=fields, headers=his.tokens)
+    assert response.json()["maKetQua"] == "200", response.text
+    assert stored(ctx) == 1
+    missing = his.client.post("/api/qd130/guiHoSoXmlQD3176", json={k: v for k, v in fields.items() if k != "maCSKCB"},
+                              headers=his.tokens)
+    refused(missing, "2051", "205", 400)
+    assert stored(ctx) == 1

@@ -1,0 +1,88 @@
+"""Real sizes over real sockets: 1, 3 and 20 MB submissions are accepted and processed; a request
+just above the limit is answered 1001 and the client reads that answer (no connection reset)."""
+
+import base64
+
+import httpx
+import pytest
+
+from fixtures.envelope import envelope
+from fixtures.generator import generate
+from sandbox import admin
+from sandbox.security import md5_upper
+from tests.plugins.gateway import PASSWORD, signed
+from tests.plugins.live import free_port, start_server, wait_processed
+
+pytestmark = pytest.mark.slow
+LIMIT = 24 * 1024 * 1024
+BYTES_PER_DRUG_LINE = 2140      # fileHSBase64 bytes per XML2 line (measured)
+
+
+def _fields(payload: bytes) -> dict:
+    return {"username": "58001_BV", "loaiHoSo": "130", "maTinh": "58", "maCSKCB": "58001",
+            "fileHSBase64": base64.b64encode(payload).decode()}
+
+
+@pytest.fixture
+def live(ctx, database_url, credentials):
+    admin.add_facility(ctx, "58001", "BVĐK tỉnh Ninh Thuận")
+    admin.add_account(ctx, "58001_BV", "58001", PASSWORD)
+    credential = credentials("58001")
+    admin.add_certificate(ctx, "58001", credential.cert_pem)
+    port = free_port()
+    server = start_server(database_url, port, SANDBOX_MAX_REQUEST_BYTES=str(LIMIT),
+                          SANDBOX_MAX_DECODED_FILE_BYTES=str(LIMIT))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        key = httpx.post(f"{base}/api/token/take",
+                         data={"username": "58001_BV", "password": md5_upper(PASSWORD)}).json()["APIKey"]
+        headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
+        yield base, headers, credential
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("megabytes,as_json", [(1, False), (3, True), (20, False)])
+def test_real_sizes_are_accepted_and_processed(live, megabytes, as_json):
+    base, headers, credential = live
+    lines = megabytes * 1024 * 1024 // BYTES_PER_DRUG_LINE
+    payload = signed(envelope("58001", [generate(40 + megabytes, "58001", "noi_tru", drug_lines=lines).documents()]),
+                     credential)
+    fields = _fields(payload)
+    assert abs(len(fields["fileHSBase64"]) - megabytes * 2**20) < 0.1 * megabytes * 2**20
+    url = f"{base}/api/qd130/guiHoSoXmlQD3176"
+    sent = httpx.post(url, json=fields, headers=headers, timeout=120) if as_json else \
+        httpx.post(url, data=fields, headers=headers, timeout=120)
+    body = sent.json()
+    assert sent.status_code == 200 and body["maKetQua"] == "200", body
+    result = wait_processed(base, headers, body["maGiaoDich"], timeout=180)
+    assert [h["trangThai"] for h in result["dsHoSo"]] == ["HOP_LE"], result["dsHoSo"][0]["dsLoi"][:3]
+
+
+def test_just_above_the_limit_is_1001_and_the_client_reads_it(live):
+    base, headers, _ = live
+    fields = {"username": "58001_BV", "loaiHoSo": "130", "maTinh": "58", "maCSKCB": "58001", "fileHSBase64": ""}
+    overhead = len(httpx.QueryParams(fields).__str__().encode())
+    fields["fileHSBase64"] = "A" * (LIMIT - overhead + 1)
+    response = httpx.post(f"{base}/api/qd130/guiHoSoXmlQD3176", data=fields, headers=headers, timeout=60)
+    assert response.status_code == 200 and response.json()["maKetQua"] == "1001"
+    assert response.headers["connection"] == "close"
+    # without Content-Length (chunked): the same answer
+    def chunks():
+        body = httpx.QueryParams(fields).__str__().encode()
+        for i in range(0, len(body), 1 << 20):
+            yield body[i:i + (1 << 20)]
+    chunked = httpx.post(f"{base}/api/qd130/guiHoSoXmlQD3176", content=chunks(), timeout=60,
+                         headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+    assert chunked.json()["maKetQua"] == "1001"
+
+
+def test_a_chunked_submission_under_the_limit_is_accepted(live):
+    base, headers, credential = live
+    body = httpx.QueryParams(_fields(signed(envelope("58001", [generate(7, "58001", "kham").documents()]),
+                                            credential))).__str__().encode()
+    response = httpx.post(f"{base}/api/qd130/guiHoSoXmlQD3176", content=iter([body[:5000], body[5000:]]),
+                          headers={**headers, "Content-Type": "application/x-www-form-urlencoded"}, timeout=60)
+    assert response.json()["maKetQua"] == "200", response.text
+    assert [h["trangThai"] for h in wait_processed(base, headers, response.json()["maGiaoDich"])["dsHoSo"]] == ["HOP_LE"]

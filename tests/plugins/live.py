@@ -1,0 +1,48 @@
+"""A real server process (``skdt-sandbox serve``) on a free port, for tests that need real sockets."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, port: int, **env) -> subprocess.Popen:
+    environment = dict(os.environ, DATABASE_URL=database_url, SANDBOX_PROCESSING_MODE="background",
+                       SANDBOX_PASSWORD_HASH_ITERATIONS="1000", SANDBOX_STALE_CLAIM_SECONDS="0",
+                       SANDBOX_WORKER_POLL_SECONDS="0.2", **env)
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)],
+                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/portal/login", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            if proc.poll() is not None:
+                raise AssertionError(proc.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
+def wait_processed(base: str, headers: dict, transaction: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    result: dict = {}
+    while time.monotonic() < deadline:
+        result = httpx.get(f"{base}/api/qd130/ketQuaTiepNhan", params={"maGiaoDich": transaction},
+                           headers=headers, timeout=30).json()
+        if result.get("trangThai") == "DA_XU_LY":
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"{transaction} not processed in {timeout} s: {result}")
