@@ -101,7 +101,7 @@ def fields(table: str, profile: str = DEFAULT_PROFILE) -> tuple[Field, ...]:
         return ()
     out: list[Field] = []
     for e in elements(table):
-        name, max_, type_, fmt_override = e.name, _size(e.max), e.type, None
+        name, max_, type_, fmt_override, required_override = e.name, _size(e.max), e.type, None, None
         source = f"{table} #{e.order} (QĐ 3176 consolidated table, domain.md §3)"
         if e.name in ("NGAY_VAO", "NGAY_RA") and table == "XML13":
             max_ = 12
@@ -112,7 +112,11 @@ def fields(table: str, profile: str = DEFAULT_PROFILE) -> tuple[Field, ...]:
             elif c.change == "rename":
                 name = c.value
             elif c.change == "max":
-                max_ = int(c.value)
+                max_ = _size(c.value)
+            elif c.change == "type":
+                type_ = c.value
+            elif c.change == "required":
+                required_override = c.value == "R"
             elif c.change == "format":
                 fmt_override = c.value
             source += f"; {c.profile}: {c.source}"
@@ -121,13 +125,13 @@ def fields(table: str, profile: str = DEFAULT_PROFILE) -> tuple[Field, ...]:
         if profile == "QD130" and e.type_130:
             type_, max_ = e.type_130, _size(e.max_130)
             source += f"; QD130: {e.type_130}/{e.max_130} per the table's (130: …) note"
-        required = e.req == "R"
+        required = e.req == "R" if required_override is None else required_override
         out.append(Field(table, e.order, name, type_, max_, required, _format(replace(e, type=type_), max_, fmt_override), source))
-    reserve = next((f.order for f in out if f.name == "DU_PHONG"), 1000)
     extras = [c for c in mine if c.change == "extra" and c.profile in wanted]
-    for i, c in enumerate(extras, start=1):  # elements a later decision removed: before DU_PHONG
-        type_, size, req = c.value.split("/")
-        out.append(Field(table, reserve - 1 + i / (len(extras) + 1), c.element, type_, _size(size), req == "R",
+    for i, c in enumerate(extras, start=1):  # elements a later decision removed, after the named element
+        type_, size, req, after = (c.value.split("/") + ["DU_PHONG"])[:4]
+        anchor = next((f.order for f in out if f.name == after.removeprefix("after:")), 1000)
+        out.append(Field(table, anchor + i / (len(extras) + 1), c.element, type_, _size(size), req == "R",
                          "text", f"{table} ({c.profile}): {c.source}"))
     return tuple(sorted(out, key=lambda f: f.order))
 
