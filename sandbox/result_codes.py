@@ -232,6 +232,9 @@ class ResultCode(str, Enum):
     SIG_UNCHECKABLE = _c("SIG-015", "401", 200, False, "finding",
                          "Không kiểm tra được chữ ký số (dữ liệu chữ ký không đọc được)",
                          "The signature could not be checked (unreadable signature data)")
+    ENCODING_LABEL = _c("ENC-001", "200", 200, False, "finding",
+                        "Khai báo encoding utf-16 nhưng nội dung là UTF-8 (đã đọc như UTF-8)",
+                        "Declared encoding utf-16 but the bytes are UTF-8 (read as UTF-8)")
     CHECK_FAILED = _c("CHK-001", "200", 200, False, "finding",
                       "Một bước kiểm tra của sandbox gặp lỗi nội bộ và đã được bỏ qua cho hồ sơ này",
                       "A sandbox check failed internally and was skipped for this record")

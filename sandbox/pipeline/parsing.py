@@ -77,8 +77,29 @@ def decode_base64(text: str | bytes, limit: int) -> bytes:
         raise XmlRefused("base64", "wrong length or padding", detail_vi="sai độ dài hoặc ký tự đệm '='") from exc
 
 
+_UTF16_NAMES = (b"utf-16", b"utf16", b"unicode")
+
+
+def utf16_label_on_utf8(data: bytes) -> bool:
+    """``encoding="utf-16"`` on UTF-8 bytes: what .NET writes when XmlSerializer goes through a
+    StringWriter and the string is then sent as UTF-8.  The bytes are UTF-8; only the label lies."""
+    declared = _DECL_ENCODING.match(data[:200].lstrip(UTF8_BOM))
+    return bool(declared) and declared.group(1).lower().replace(b"_", b"-") in _UTF16_NAMES \
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def as_declared_utf8(data: bytes) -> bytes:
+    """The document with a mislabelled UTF-16 declaration read as the UTF-8 it is (the declaration
+    is not part of what is signed: C14N drops it)."""
+    if not utf16_label_on_utf8(data):
+        return data
+    head, sep, rest = data.partition(b"?>")
+    return re.sub(rb"(encoding\s*=\s*[\"'])[A-Za-z0-9._-]+([\"'])", rb"\1utf-8\2", head, count=1) + sep + rest
+
+
 def parse_document(data: bytes) -> etree._Element:
     """Parse one XML document under the hardened rules; raise XmlRefused with the reason."""
+    data = as_declared_utf8(data)
     declared = _DECL_ENCODING.match(data[:200].lstrip(UTF8_BOM))
     if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         name = declared.group(1).decode()

@@ -14,8 +14,9 @@ from . import rules, schema, structure  # noqa: F401  (register their checks)
 from .signature import verify
 from .rules.view import EpisodeView
 from ..health_book.extract import extract
-from .findings import Finding, finding
-from .parsing import (ROOT_HOSO, XmlRefused, parse_document, read_envelope, table_rows, text_of)
+from .findings import WARNING, Finding, finding
+from .parsing import (ROOT_HOSO, XmlRefused, as_declared_utf8, parse_document, read_envelope, table_rows, text_of,
+                      utf16_label_on_utf8)
 from .stages import DOCUMENT_CHECKS, ENVELOPE_CHECKS, HOSO_CHECKS, Check, StageContext
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,22 @@ def _hoso_digest(hoso) -> str:
 
 
 def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
-    """Parse, verify the signature, then run every registered check on what was signed."""
+    """Parse, verify the signature, then run every registered check on what was signed.  Never raises:
+    whatever breaks becomes a finding (a deterministic failure would fail the same way on retry)."""
+    try:
+        outcome = _evaluate(as_declared_utf8(payload), ctx, decoded_limit)
+    except Exception as exc:  # noqa: BLE001 - no library exception may end a submission as SYS-001
+        log.warning("evaluation raised %s", type(exc).__name__)
+        return Outcome((finding(RC.CHECK_FAILED, hint_vi=f"xử lý hồ sơ ({type(exc).__name__})",
+                                hint_en=f"processing raised {type(exc).__name__}"),))
+    if utf16_label_on_utf8(payload):
+        label = finding(RC.ENCODING_LABEL, WARNING, xpath="/", hint_vi="khai báo encoding=\"utf-8\"",
+                        hint_en='declare encoding="utf-8"')
+        outcome = dataclasses.replace(outcome, findings=(label,) + outcome.findings)
+    return outcome
+
+
+def _evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
     try:
         root = parse_document(payload)
     except XmlRefused as exc:  # stored payloads were parsed at intake; this is a safety net

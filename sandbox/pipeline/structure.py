@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..reference.xml_tables import SHAPES
 from ..result_codes import ResultCode as RC
-from .findings import finding
-from .parsing import Envelope, HoSo, text_of
+from .findings import WARNING, finding
+from .parsing import Envelope, HoSo, text_of, utf16_label_on_utf8
 from .stages import StageContext, envelope_check, hoso_check
 
 
@@ -24,6 +24,10 @@ def contents_decodable(hoso: HoSo, envelope: Envelope, ctx: StageContext):
         if f.error:
             out.append(finding(RC.ENV_BAD_CONTENT, file_type=f.loai, xpath=f.xpath + "/NOIDUNGFILE",
                                line=f.line, ma_lk=hoso.ma_lk, hint_vi=f.error_vi, hint_en=f.error))
+        elif f.raw is not None and utf16_label_on_utf8(f.raw):
+            out.append(finding(RC.ENCODING_LABEL, WARNING, file_type=f.loai, xpath=f.xpath + "/NOIDUNGFILE",
+                               line=f.line, ma_lk=hoso.ma_lk, hint_vi=f"{f.loai}: khai báo encoding=\"utf-8\"",
+                               hint_en=f'{f.loai}: declare encoding="utf-8"'))
     return out
 
 

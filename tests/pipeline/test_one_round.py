@@ -45,3 +45,16 @@ def test_undecodable_table_holds_back_every_rule():
     docs["XML2"] = b"not xml at all"
     outcome = evaluate(sign(envelope("58001", [docs]), CRED.key_pem, CRED.cert_pem), _ctx(), 10**8)
     assert sorted(f.code for r in outcome.records for f in r.findings) == ["ENV-003"]
+
+
+def test_utf16_label_on_utf8_bytes_is_read_as_utf8_with_a_warning():
+    """.NET XmlSerializer through a StringWriter writes encoding="utf-16" on what is then sent as UTF-8."""
+    episode = generate(3, "58001", "kham")
+    docs = {t: d.replace(b"encoding='utf-8'", b'encoding="utf-16"', 1) for t, d in episode.documents().items()}
+    assert b'encoding="utf-16"' in docs["XML1"]
+    signed = sign(envelope("58001", [docs]), CRED.key_pem, CRED.cert_pem, style="dotnet")
+    mislabelled = signed.replace(b'encoding="utf-8"', b'encoding="utf-16"', 1)
+    assert mislabelled != signed
+    outcome = evaluate(mislabelled, _ctx(), 10**8)
+    assert [f.code for f in outcome.findings] == ["ENC-001"] and outcome.findings[0].severity == "CANH_BAO"
+    assert outcome.records[0].valid and {f.code for f in outcome.records[0].findings} == {"ENC-001"}
