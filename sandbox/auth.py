@@ -140,3 +140,14 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                   code=RC.PASSWORD_HASH_MISMATCH)
     _check_standing(account, facility, client_ip)
     return Caller(account.id, account.username, account.facility_code)
+
+
+def withdraw_token(ctx: Context, access_token: str | None, id_token: str | None) -> None:
+    """Forget an issued token (a fault profile refuses it mid-batch; later calls with it get 4013)."""
+    if not access_token or not id_token:
+        return
+    with ctx.db.session() as s:
+        token = s.scalars(select(ApiToken).where(
+            ApiToken.digest == keyed_digest(ctx.settings.secret_key, access_token, id_token))).first()
+        if token is not None:
+            s.delete(token)

@@ -47,6 +47,12 @@ class ResultCode(str, Enum):
     FILE_TOO_LARGE = _c("1001", "1001", 413, True, "request",
                         "Dung lượng file vượt quá giới hạn cho phép", "File exceeds the size limit")
     SERVER_ERROR = _c("500", "500", 500, True, "request", "Lỗi hệ thống", "Server error")
+    BAD_GATEWAY = _c("5021", "500", 502, False, "request", "Cổng tạm thời không phản hồi (502), đề nghị gửi lại",
+                     "Gateway not answering (502), please resend")
+    UNAVAILABLE = _c("5031", "500", 503, False, "request", "Hệ thống đang quá tải (503), đề nghị gửi lại sau",
+                     "Service overloaded (503), please resend later")
+    MAINTENANCE = _c("5032", "500", 503, False, "request", "Hệ thống đang bảo trì (503), đề nghị gửi lại sau",
+                     "Maintenance window (503), please resend later")
 
     # --- sandbox request codes (maLoi), grouped under their official family -----------------------
     FIELD_MISSING = _c("2051", "205", 400, False, "request",

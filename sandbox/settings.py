@@ -48,6 +48,8 @@ class Settings:
     # Gateway refusals: HTTP 200 with the refusal in maKetQua (the official guides describe every
     # answer as JSON; HIS clients read the body only on 2xx).  False: HTTP status per code family.
     errors_as_http_200: bool = True
+    fault_slow_seconds: float = 120.0         # the "slow" fault profile's delay
+    fault_lag_seconds: float = 30.0           # the "status_lag" fault: DANG_XU_LY this long after receipt
     openapi_dir: Path = ROOT / "openapi"
 
     @classmethod

@@ -1,24 +1,103 @@
-"""Handlers of openapi/gateway.yaml: token, submissions, check-in, XML12, results."""
+"""Handlers of openapi/gateway.yaml: token, submissions, check-in, XML12, results.
+
+Every call may meet a fault profile (sandbox/faults.py) and, while the caller's facility has a
+certification session open, is written to the exchange log the conformance checks judge.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+import time
 
 import flask
 
-from .. import auth, intake
-from ..clock import wire_time
-from ..errors import NotFoundError
-from ..result_codes import ResultCode
+from .. import auth, exchanges, faults, intake
+from ..clock import as_utc, wire_time
+from ..errors import AuthenticationError, FileTooLargeError, NotFoundError
+from ..result_codes import ResultCode, info
+from ..security import keyed_digest
 from ..storage.submissions import get_submission
-from .common import answer_errors, client_ip, context
+from .common import answer_errors, client_ip, context, refusal_body
 
 log = logging.getLogger(__name__)
 
 
-@answer_errors
-def take_token(body: dict):
+class _Unavailable(Exception):
+    """A fault answered with a 5xx status (the proxy in front of a real gateway does this)."""
+
+    def __init__(self, code: ResultCode):
+        super().__init__(code.value)
+        self.result_code = code
+
+
+def recorded(operation: str):
+    """Write the call to the exchange log of the caller's facility's open certification session."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            flask.g.exchange = {}
+            out = fn(*args, **kwargs)
+            body, status = out if isinstance(out, tuple) else (out, 200)
+            note = flask.g.exchange
+            username = note.get("username", "")
+            facility = note.get("facility") or exchanges.facility_of(context(), username)
+            if facility and isinstance(body, dict):
+                exchanges.record(context(), facility, username=username, operation=operation, http_status=status,
+                                 ma_ket_qua=str(body.get("maKetQua", "")), ma_loi=str(body.get("maLoi", "")),
+                                 ma_giao_dich=body.get("maGiaoDich") or note.get("ma_giao_dich", ""),
+                                 content_sha256=note.get("content", ""), token_digest=_token_digest(),
+                                 fault=note.get("fault", ""), subject=note.get("subject", ""))
+            return out
+        return wrapper
+    return decorate
+
+
+def _token_digest() -> str:
+    headers = flask.request.headers
+    if not headers.get("accessToken"):
+        return ""
+    return keyed_digest(context().settings.secret_key, headers.get("accessToken", ""), headers.get("tokenId", ""))
+
+
+def _fault(username: str, operation: str) -> str:
     ctx = context()
+    facility = exchanges.facility_of(ctx, username)
+    flask.g.exchange.update(username=username, facility=facility)
+    name = faults.pending(ctx, username, facility, operation, flask.request.headers.get(faults.HEADER))
+    flask.g.exchange["fault"] = name
+    return name
+
+
+def _refuse_by_fault(name: str) -> None:
+    if name in ("burst_503", "maintenance"):
+        raise _Unavailable(ResultCode.MAINTENANCE if name == "maintenance" else ResultCode.UNAVAILABLE)
+    if name == "burst_502":
+        raise _Unavailable(ResultCode.BAD_GATEWAY)
+    if name == "peak_1001":
+        raise FileTooLargeError("giới hạn giờ cao điểm (fault peak_1001)", "peak-hour limit (fault peak_1001)")
+
+
+def _fault_answer(exc: _Unavailable):
+    ctx = context()
+    entry = info(exc.result_code)
+    return refusal_body(exc.result_code, entry.vi, entry.en, ctx.clock.now()), entry.http_status
+
+
+@recorded("token")
+def take_token(body: dict):
+    try:
+        return _take_token(body)
+    except _Unavailable as exc:
+        return _fault_answer(exc)
+
+
+@answer_errors
+def _take_token(body: dict):
+    ctx = context()
+    if _fault(str(body.get("username", "")).strip(), faults.ANY) == "maintenance":
+        raise _Unavailable(ResultCode.MAINTENANCE)
     issued = auth.take_token(ctx, str(body.get("username", "")).strip(), str(body.get("password", "")),
                              client_ip())
     return {"maKetQua": ResultCode.OK.value, "thongDiep": "Lấy token thành công",
@@ -28,8 +107,27 @@ def take_token(body: dict):
 
 
 def _submit(endpoint_name: str, body: dict):
+    try:
+        return _submit_checked(endpoint_name, body)
+    except _Unavailable as exc:
+        return _fault_answer(exc)
+
+
+@answer_errors
+def _submit_checked(endpoint_name: str, body: dict):
     ctx = context()
     headers = {k: flask.request.headers.get(k) for k in ("accessToken", "tokenId", "passwordHash")}
+    content = "".join(str(body.get("fileHSBase64") or "").split())
+    flask.g.exchange["content"] = hashlib.sha256(content.encode("ascii", "replace")).hexdigest() if content else ""
+    fault = _fault(str(body.get("username") or "").strip(), faults.SUBMISSION)
+    _refuse_by_fault(fault)
+    if fault == "token_refused":
+        auth.withdraw_token(ctx, headers.get("accessToken"), headers.get("tokenId"))
+        raise AuthenticationError("token đã bị thu hồi giữa chừng (fault token_refused): lấy token mới",
+                                  "token withdrawn mid-batch (fault token_refused): take a new token",
+                                  code=ResultCode.TOKEN_EXPIRED)
+    if fault == "slow":
+        time.sleep(ctx.settings.fault_slow_seconds)
     receipt = intake.receive(ctx, endpoint_name, headers, body, client_ip())
     log.info("received %s on %s for %s", receipt.transaction_id, endpoint_name, receipt.caller.facility_code)
     worker = flask.current_app.extensions.get("skdt_worker")
@@ -43,37 +141,37 @@ def _submit(endpoint_name: str, body: dict):
             "thongDiep": "Tiếp nhận thành công, tra cứu kết quả theo mã giao dịch"}
 
 
-@answer_errors
+@recorded("submit_hoso_qd130")
 def submit_hoso_qd130(body: dict):
     return _submit("guiHoSoXmlQD130", body)
 
 
-@answer_errors
+@recorded("submit_hoso_qd4750")
 def submit_hoso_qd4750(body: dict):
     return _submit("guiHoSoXmlQD4750", body)
 
 
-@answer_errors
+@recorded("submit_hoso_qd3176")
 def submit_hoso_qd3176(body: dict):
     return _submit("guiHoSoXmlQD3176", body)
 
 
-@answer_errors
+@recorded("checkin_qd130")
 def checkin_qd130(body: dict):
     return _submit("checkInKcbQd130", body)
 
 
-@answer_errors
+@recorded("checkin_qd4750")
 def checkin_qd4750(body: dict):
     return _submit("checkInKcbQd4750", body)
 
 
-@answer_errors
+@recorded("checkin_qd3176")
 def checkin_qd3176(body: dict):
     return _submit("checkInKcbQd3176", body)
 
 
-@answer_errors
+@recorded("submit_gdyk")
 def submit_gdyk(body: dict):
     return _submit("guiDuLieuGdykQd130", body)
 
@@ -91,16 +189,32 @@ def render_result(sub) -> dict:
                         "dsLoi": wire(r["findings"])} for r in (sub.records or [])]}
 
 
-@answer_errors
+@recorded("result")
 def result(maGiaoDich: str):
+    try:
+        return _result(maGiaoDich)
+    except _Unavailable as exc:
+        return _fault_answer(exc)
+
+
+@answer_errors
+def _result(maGiaoDich: str):
     ctx = context()
     headers = flask.request.headers
     caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
                                headers.get("passwordHash"), client_ip())
+    flask.g.exchange["ma_giao_dich"] = maGiaoDich.strip()[:40]
+    fault = _fault(caller.username, faults.RESULT)
+    if fault == "maintenance":
+        raise _Unavailable(ResultCode.MAINTENANCE)
     with ctx.db.read() as s:
         sub = get_submission(s, maGiaoDich.strip())
         # Another facility's transaction is answered exactly like an unknown one.
         if sub is None or sub.facility_code != caller.facility_code:
             raise NotFoundError(f"không có giao dịch {maGiaoDich} của cơ sở {caller.facility_code}",
                                 f"no transaction {maGiaoDich} for facility {caller.facility_code}")
-        return render_result(sub)
+        answer = render_result(sub)
+        lagging = (ctx.clock.now() - as_utc(sub.received_at)).total_seconds() < ctx.settings.fault_lag_seconds
+        if fault == "status_lag" and lagging:
+            answer.update(trangThai="DANG_XU_LY", thoiGianXuLy=None, dsLoi=[], dsHoSo=[])
+        return answer

@@ -269,3 +269,76 @@ class BookAccess(Base):
     username: Mapped[str] = mapped_column(String(100))
     share_code: Mapped[str] = mapped_column(String(16))
     accessed_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class CertificationSession(Base):
+    """A facility's certification session: its HIS under test, from opening to the report."""
+    __tablename__ = "certification_session"
+    __table_args__ = (Index("ix_cert_session_facility_state", "facility_code", "state"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"))
+    opened_by: Mapped[str] = mapped_column(String(100))
+    software: Mapped[str] = mapped_column(String(255))
+    vendor: Mapped[str] = mapped_column(String(255))
+    version: Mapped[str] = mapped_column(String(64))
+    profile: Mapped[str] = mapped_column(String(16))
+    suite_id: Mapped[str] = mapped_column(String(64))
+    suite_version: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="open")     # open | closed
+    opened_at: Mapped[datetime] = mapped_column(TZ)
+    closed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    provocations: Mapped[list] = mapped_column(JSON, default=list)     # faults the session provokes, with state
+    report: Mapped[dict] = mapped_column(JSON, default=dict)           # canonical JSON report once closed
+
+
+class Exchange(Base):
+    """One gateway call of a facility whose certification session is open (what the checks judge)."""
+    __tablename__ = "exchange"
+    __table_args__ = (Index("ix_exchange_session", "session_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(TZ)
+    username: Mapped[str] = mapped_column(String(100))
+    operation: Mapped[str] = mapped_column(String(64))          # token | guiHoSoXmlQD3176 | … | card_check | result
+    http_status: Mapped[int] = mapped_column(Integer)
+    ma_ket_qua: Mapped[str] = mapped_column(String(8), default="")
+    ma_loi: Mapped[str] = mapped_column(String(16), default="")
+    ma_giao_dich: Mapped[str] = mapped_column(String(40), default="")
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")   # of fileHSBase64 (same content?)
+    token_digest: Mapped[str] = mapped_column(String(64), default="")     # which token was used (HMAC)
+    fault: Mapped[str] = mapped_column(String(32), default="")             # fault the sandbox injected
+    subject: Mapped[str] = mapped_column(String(100), default="")          # card number / MA_LK (masked in reports)
+
+
+class Attestation(Base):
+    """A readiness condition attested by a person (QĐ 2733 Đ4: what software cannot see)."""
+    __tablename__ = "attestation"
+    __table_args__ = (UniqueConstraint("session_id", "check_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(String(32), index=True)
+    check_id: Mapped[str] = mapped_column(String(32))
+    attested_by: Mapped[str] = mapped_column(String(255))
+    statement: Mapped[str] = mapped_column(Text)
+    attested_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class IssuedCertificate(Base):
+    """A readiness certificate the sandbox signed (kept for online verification and revocation)."""
+    __tablename__ = "issued_certificate"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(32), index=True)
+    facility_code: Mapped[str] = mapped_column(String(5), index=True)
+    issued_at: Mapped[datetime] = mapped_column(TZ)
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+    token: Mapped[str] = mapped_column(Text)                  # the signed JWS
+    revoked_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    revocation_reason: Mapped[str] = mapped_column(String(255), default="")
+
+
+class AccountFault(Base):
+    """A fault profile selected for an account (vendors testing their retry logic at any time)."""
+    __tablename__ = "account_fault"
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(32))
+    state: Mapped[dict] = mapped_column(JSON, default=dict)   # counters of the profile
+    set_at: Mapped[datetime] = mapped_column(TZ)

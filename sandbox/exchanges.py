@@ -1,0 +1,38 @@
+"""The exchange log: every gateway call of a facility whose certification session is open.
+
+The conformance harness judges what the HIS did from these rows (what it sent, what it was told,
+which faults it was given, which token it used), together with the submissions, card checks and
+health-book entries.  Nothing personal is kept: content and tokens as digests, the subject (card
+number or MA_LK) is masked when reports show it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .context import Context
+from .storage.models import Account, CertificationSession, Exchange
+
+
+def facility_of(ctx: Context, username: str) -> str:
+    if not username:
+        return ""
+    with ctx.db.read() as s:
+        return s.scalars(select(Account.facility_code).where(Account.username == username)).first() or ""
+
+
+def open_session(ctx: Context, facility_code: str) -> str | None:
+    if not facility_code:
+        return None
+    with ctx.db.read() as s:
+        return s.scalars(select(CertificationSession.id).where(
+            CertificationSession.facility_code == facility_code, CertificationSession.state == "open")).first()
+
+
+def record(ctx: Context, facility_code: str, **fields) -> None:
+    """Add one exchange to the facility's open session (no-op when none is open)."""
+    session_id = open_session(ctx, facility_code)
+    if session_id is None:
+        return
+    with ctx.db.session() as s:
+        s.add(Exchange(session_id=session_id, at=ctx.clock.now(), **{k: v if v is not None else "" for k, v in fields.items()}))
