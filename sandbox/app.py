@@ -66,6 +66,14 @@ def _problem_handler(settings: Settings):
     return handle
 
 
+def _install_plugins(app, ctx: Context) -> None:
+    """Packages that add APIs and pages (the conformance harness) register an entry point in the group
+    ``skdt_sandbox.web``; the sandbox discovers them instead of importing them."""
+    from importlib.metadata import entry_points
+    for entry in entry_points(group="skdt_sandbox.web"):
+        entry.load()(app, ctx)
+
+
 def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
                start_worker: bool | None = None) -> connexion.FlaskApp:
     ctx = ctx or Context.create(settings)
@@ -95,6 +103,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     from .web.vneid_pages import blueprint as vneid_pages
     flask_app.register_blueprint(portal)
     flask_app.register_blueprint(vneid_pages)
+    _install_plugins(app, ctx)
 
     if start_worker is None:
         start_worker = settings.processing_mode == "background"

@@ -14,6 +14,7 @@ A fault comes from (first match wins):
 | ``status_lag`` | ketQuaTiepNhan | ``DANG_XU_LY`` for ``SANDBOX_FAULT_LAG_SECONDS`` after receipt |
 | ``maintenance`` | every call | HTTP 503, "bảo trì hệ thống" |
 | ``peak_1001`` | submissions | ``1001`` file over the peak-hour limit, nothing stored |
+| ``reject_once`` | processing | the first HOSO is rejected with ``SBX-001`` — must be resent |
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("status_lag", RESULT, 3, "kết quả xử lý trả chậm (DANG_XU_LY)", "processing result lags (DANG_XU_LY)"),
     Profile("maintenance", ANY, 3, "bảo trì hệ thống (HTTP 503)", "maintenance window (HTTP 503)"),
     Profile("peak_1001", SUBMISSION, 1, "1001 giờ cao điểm", "1001 at peak hours"),
+    Profile("reject_once", "processing", 1, "từ chối có chủ đích một hồ sơ (SBX-001) để kiểm tra việc gửi lại",
+            "reject one episode on purpose (SBX-001) to test the resend"),
 )}
 
 

@@ -241,6 +241,9 @@ class ResultCode(str, Enum):
     ENCODING_LABEL = _c("ENC-001", "200", 200, False, "finding",
                         "Khai báo encoding utf-16 nhưng nội dung là UTF-8 (đã đọc như UTF-8)",
                         "Declared encoding utf-16 but the bytes are UTF-8 (read as UTF-8)")
+    PROVOKED_REJECTION = _c("SBX-001", "123", 200, False, "finding",
+                            "Sandbox từ chối có chủ đích hồ sơ này để kiểm tra việc gửi lại (phiên chứng nhận): gửi lại hồ sơ",
+                            "Rejected on purpose by the certification session to test the resend: send it again")
     CHECK_FAILED = _c("CHK-001", "200", 200, False, "finding",
                       "Một bước kiểm tra của sandbox gặp lỗi nội bộ và đã được bỏ qua cho hồ sơ này",
                       "A sandbox check failed internally and was skipped for this record")

@@ -50,6 +50,9 @@ class Settings:
     errors_as_http_200: bool = True
     fault_slow_seconds: float = 120.0         # the "slow" fault profile's delay
     fault_lag_seconds: float = 30.0           # the "status_lag" fault: DANG_XU_LY this long after receipt
+    issuer_dir: str = ""                      # where the readiness-certificate issuing key lives (default var/issuer)
+    public_url: str = "http://127.0.0.1:8000"  # base of the verification links printed on certificates
+    certification_delay_hours: float = 24.0   # episodes must be sent within this after NGAY_RA (UNCONFIRMED)
     openapi_dir: Path = ROOT / "openapi"
 
     @classmethod

@@ -14,6 +14,7 @@ from collections import Counter
 
 from sqlalchemy.exc import IntegrityError
 
+from .. import faults
 from ..context import Context
 from ..health_book.display import delay as display_delay
 from ..storage import submissions as repo
@@ -66,8 +67,10 @@ def process_submission(ctx: Context, submission_id: str) -> bool:
         with ctx.db.read() as s:
             sub = repo.get_submission(s, submission_id)
             stage_ctx = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code))
-            payload, kind = sub.payload, sub.kind
+            payload, kind, username, facility = sub.payload, sub.kind, sub.username, sub.facility_code
         outcome = evaluate(payload, stage_ctx, ctx.settings.max_decoded_file_bytes)
+        if kind == "HOSO" and outcome.records and faults.pending(ctx, username, facility, "processing", None) == "reject_once":
+            outcome = _provoked_rejection(outcome)
         for attempt in range(3):
             try:
                 with ctx.db.session() as s:
@@ -85,6 +88,17 @@ def process_submission(ctx: Context, submission_id: str) -> bool:
             repo.release_after_failure(s, submission_id, ctx.clock.now(), MAX_ATTEMPTS,
                                        type(exc).__name__)
         return False
+
+
+def _provoked_rejection(outcome):
+    """A certification session's ``reject_once``: the first HOSO is refused with SBX-001."""
+    import dataclasses
+    from ..result_codes import ResultCode
+    from .findings import finding
+    first = outcome.records[0]
+    mark = finding(ResultCode.PROVOKED_REJECTION, ma_lk=first.ma_lk, xpath="/GIAMDINHHS")
+    first = dataclasses.replace(first, findings=first.findings + (mark,), entry={})
+    return dataclasses.replace(outcome, records=(first,) + outcome.records[1:])
 
 
 def process_pending(ctx: Context, limit: int = 100_000) -> int:

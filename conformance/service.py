@@ -1,0 +1,167 @@
+"""Certification sessions: open one for a facility's HIS, attest, watch progress, close it into a report
+and, when every required check passes, a signed certificate; verify and revoke certificates."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sandbox.clock import as_utc
+from sandbox.context import Context
+from sandbox.errors import ConflictError, InvalidInputError, NotFoundError
+from sandbox.settings import ROOT
+from sandbox.storage.models import Attestation, CertificationSession, Facility, IssuedCertificate
+
+from . import certificate as cert
+from .runner import report_digest, run
+from .suite import ATTESTED, SUITE
+
+PROFILES = ("QD130", "QD4750", "QD3176")
+# What the session provokes, in order: each fault waits for some calls of its kind, then fires.
+PROVOCATIONS = ({"fault": "burst_503", "remaining": 1, "wait": 1},
+                {"fault": "reject_once", "remaining": 1, "wait": 2},
+                {"fault": "token_refused", "remaining": 1, "wait": 5})
+
+
+def issuer(ctx: Context) -> cert.Issuer:
+    return cert.issuer(Path(ctx.settings.issuer_dir) if ctx.settings.issuer_dir else ROOT / "var" / "issuer")
+
+
+def open_session(ctx: Context, facility_code: str, opened_by: str, software: str, vendor: str, version: str,
+                 profile: str = "QD3176") -> dict:
+    for name, value in (("software", software), ("vendor", vendor), ("version", version)):
+        if not value.strip():
+            raise InvalidInputError(f"thiếu {name}", f"{name} is required")
+    if profile not in PROFILES:
+        raise InvalidInputError(f"profile phải là {', '.join(PROFILES)}", f"profile must be one of {', '.join(PROFILES)}")
+    now = ctx.clock.now()
+    with ctx.db.session() as s:
+        if s.get(Facility, facility_code) is None:
+            raise NotFoundError(f"không có cơ sở {facility_code}", f"no facility {facility_code}")
+        if s.scalars(select(CertificationSession).where(CertificationSession.facility_code == facility_code,
+                                                         CertificationSession.state == "open")).first():
+            raise ConflictError("cơ sở đang có một phiên chứng nhận mở: đóng phiên đó trước",
+                                "the facility already has an open session: close it first")
+        session = CertificationSession(id=uuid.uuid4().hex, facility_code=facility_code, opened_by=opened_by,
+                                       software=software.strip(), vendor=vendor.strip(), version=version.strip(),
+                                       profile=profile, suite_id=SUITE.id, suite_version=SUITE.version, state="open",
+                                       opened_at=now, provocations=[dict(p) for p in PROVOCATIONS], report={})
+        s.add(session)
+        return _describe(session)
+
+
+def _describe(session: CertificationSession) -> dict:
+    return {"id": session.id, "facility": session.facility_code, "software": session.software, "vendor": session.vendor,
+            "version": session.version, "profile": session.profile, "state": session.state,
+            "openedAt": session.opened_at.isoformat(), "suite": f"{session.suite_id} {session.suite_version}"}
+
+
+def get_session(ctx: Context, session_id: str, facility_code: str | None = None) -> CertificationSession:
+    with ctx.db.read() as s:
+        session = s.get(CertificationSession, session_id)
+        if session is None or (facility_code and session.facility_code != facility_code):
+            raise NotFoundError(f"không có phiên {session_id}", f"no session {session_id}")
+        s.expunge(session)
+        return session
+
+
+def list_sessions(ctx: Context, facility_code: str) -> list[dict]:
+    with ctx.db.read() as s:
+        return [_describe(x) for x in s.scalars(select(CertificationSession).where(
+            CertificationSession.facility_code == facility_code).order_by(CertificationSession.opened_at.desc()))]
+
+
+def attest(ctx: Context, session_id: str, check_id: str, attested_by: str, statement: str,
+           facility_code: str | None = None) -> dict:
+    session = get_session(ctx, session_id, facility_code)
+    if session.state != "open":
+        raise ConflictError("phiên đã đóng", "the session is closed")
+    if check_id not in ATTESTED:
+        raise InvalidInputError(f"{check_id} không phải điều kiện cần xác nhận ({', '.join(ATTESTED)})",
+                                f"{check_id} is not an attestation ({', '.join(ATTESTED)})")
+    if not attested_by.strip() or not statement.strip():
+        raise InvalidInputError("cần người xác nhận và nội dung xác nhận", "who attests and what are required")
+    with ctx.db.session() as s:
+        row = s.scalars(select(Attestation).where(Attestation.session_id == session_id,
+                                                   Attestation.check_id == check_id)).first()
+        if row is None:
+            row = Attestation(session_id=session_id, check_id=check_id, attested_by="", statement="",
+                              attested_at=ctx.clock.now())
+            s.add(row)
+        row.attested_by, row.statement, row.attested_at = attested_by.strip(), statement.strip(), ctx.clock.now()
+    return {"checkId": check_id, "attestedBy": attested_by.strip(), "statement": statement.strip()}
+
+
+def progress(ctx: Context, session_id: str, facility_code: str | None = None) -> dict:
+    session = get_session(ctx, session_id, facility_code)
+    return session.report if session.state == "closed" else run(ctx, session_id)
+
+
+def close(ctx: Context, session_id: str, facility_code: str | None = None) -> dict:
+    """Close the session: the final report and, when every required check passes, the certificate."""
+    session = get_session(ctx, session_id, facility_code)
+    if session.state != "open":
+        raise ConflictError("phiên đã đóng", "the session is already closed")
+    now = ctx.clock.now()
+    with ctx.db.session() as s:
+        row = s.get(CertificationSession, session_id)
+        row.state, row.closed_at = "closed", now
+    report = run(ctx, session_id)
+    certificate = None
+    if report["outcome"] == "pass":
+        with ctx.db.read() as s:
+            facility_name = s.get(Facility, session.facility_code).name
+        token, claims = cert.issue(issuer(ctx), report, facility_name, report_digest(report), now)
+        with ctx.db.session() as s:
+            s.add(IssuedCertificate(id=claims["jti"], session_id=session_id, facility_code=session.facility_code,
+                                    issued_at=now, expires_at=datetime.fromtimestamp(claims["exp"], now.tzinfo),
+                                    token=token, revocation_reason=""))
+        certificate = {"id": claims["jti"], "token": token}
+    report["certificate"] = certificate["id"] if certificate else None
+    with ctx.db.session() as s:
+        s.get(CertificationSession, session_id).report = report
+    return {"report": report, "certificate": certificate}
+
+
+def certificate_record(ctx: Context, certificate_id: str) -> IssuedCertificate:
+    with ctx.db.read() as s:
+        row = s.get(IssuedCertificate, certificate_id)
+        if row is None:
+            raise NotFoundError(f"không có chứng nhận {certificate_id}", f"no certificate {certificate_id}")
+        s.expunge(row)
+        return row
+
+
+def verify_online(ctx: Context, token: str) -> dict:
+    """Offline checks plus revocation, against this sandbox's issuer."""
+    try:
+        claims = cert.verify(token, issuer(ctx).cert_pem, ctx.clock.now())
+    except cert.CertificateInvalid as exc:
+        return {"hopLe": False, "lyDo": exc.vi, "reason": exc.en}
+    with ctx.db.read() as s:
+        row = s.get(IssuedCertificate, claims["jti"])
+    if row is None:
+        return {"hopLe": False, "lyDo": "sandbox này không có chứng nhận đó", "reason": "unknown to this sandbox", "claims": claims}
+    if row.revoked_at is not None and as_utc(row.revoked_at) <= ctx.clock.now():
+        return {"hopLe": False, "lyDo": f"đã bị thu hồi: {row.revocation_reason}", "reason": f"revoked: {row.revocation_reason}",
+                "claims": claims}
+    return {"hopLe": True, "lyDo": "chứng nhận hợp lệ", "reason": "valid", "claims": claims}
+
+
+def revoke(ctx: Context, certificate_id: str, reason: str) -> dict:
+    with ctx.db.session() as s:
+        row = s.get(IssuedCertificate, certificate_id)
+        if row is None:
+            raise NotFoundError(f"không có chứng nhận {certificate_id}", f"no certificate {certificate_id}")
+        row.revoked_at, row.revocation_reason = ctx.clock.now(), reason or "thu hồi"
+    return {"id": certificate_id, "revoked": True}
+
+
+def certificate_pdf_for(ctx: Context, certificate_id: str) -> bytes:
+    from .certificate_pdf import certificate_pdf
+    row = certificate_record(ctx, certificate_id)
+    claims = cert.verify(row.token, issuer(ctx).cert_pem, ctx.clock.now())
+    return certificate_pdf(row.token, claims, f"{ctx.settings.public_url.rstrip('/')}/chung-nhan/{certificate_id}")
