@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sandbox.clock import as_utc
+
 from .dsl import Fail, Outcome, Skip, Suite
 from .evidence import Evidence, mask
 
@@ -14,7 +16,7 @@ RETIRED_VERSIONS: frozenset[str] = frozenset()   # certificates naming these ver
 FORMS = {  # MA_LOAI_KCB: (check id, Vietnamese, English, tables the episode needs)
     "01": ("HIS-FORM-01", "Khám bệnh ngoại trú", "Outpatient exam", {"XML1", "XML2", "XML3"}),
     "02": ("HIS-FORM-02", "Điều trị ngoại trú", "Outpatient treatment", {"XML1", "XML2", "XML3", "XML5"}),
-    "07": ("HIS-FORM-03", "Lĩnh thuốc theo hẹn", "Drug pick-up by appointment", {"XML1", "XML2", "XML3"}),
+    "07": ("HIS-FORM-03", "Lĩnh thuốc theo hẹn", "Drug pick-up by appointment", {"XML1", "XML2"}),
     "03": ("HIS-FORM-04", "Điều trị nội trú", "Inpatient", {"XML1", "XML2", "XML3", "XML5", "XML7", "XML8"}),
     "04": ("HIS-FORM-05", "Điều trị nội trú ban ngày", "Day inpatient", {"XML1", "XML2", "XML3", "XML5", "XML8"}),
     "14": ("HIS-FORM-06", "Khám chữa bệnh từ xa", "Tele-medicine", {"XML1", "XML2", "XML3"}),
@@ -106,8 +108,8 @@ def card_checked_first(ev: Evidence):
     for h in episodes:
         before = checkin_at.get(h.ma_lk, h.received_at)
         cards = {c for c in h.card.split(";") if c}
-        if not any((c.card_number in cards or c.card_number in (h.personal_id, h.card[5:15])) and c.checked_at <= before
-                   for c in ev.card_checks):
+        if not any((c.card_number in cards or c.card_number in (h.personal_id, h.card[5:15]))
+                   and as_utc(c.checked_at) <= before for c in ev.card_checks):
             missing.append(h)
     if missing:
         raise Fail(f"{len(missing)} người bệnh không được tra cứu thẻ trước check-in, ví dụ thẻ {mask(missing[0].card)}",
@@ -207,8 +209,8 @@ def token_renewed(ev: Evidence):
             raise Fail(f"token đã bị từ chối vẫn được dùng lại {len(reused)} lần", f"the refused token was used again {len(reused)} times",
                        [f"exchange {reused[0].id}"])
         renewed = [y for y in ev.exchanges if y.id > x.id and y.operation == "token" and y.ma_ket_qua == "200"]
-        if not renewed or not any(y.id > renewed[0].id and y.ma_ket_qua == "200" and y.operation.startswith(("gui", "check"))
-                                  for y in ev.exchanges):
+        if not renewed or not any(y.id > renewed[0].id and y.ma_ket_qua == "200"
+                                  and y.operation.startswith(("submit", "checkin")) for y in ev.exchanges):
             raise Fail("không lấy token mới rồi gửi tiếp sau khi token bị từ chối",
                        "no new token followed by a successful submission after the refusal", [f"exchange {x.id}"])
 

@@ -344,6 +344,44 @@ def serve(host, port, workers):
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+@main.group()
+def fault() -> None:
+    """Sự cố giả lập theo tài khoản (fault profiles: burst_503, slow, token_refused, status_lag …)."""
+
+
+@fault.command("set")
+@click.argument("username")
+@click.argument("profile")
+@click.option("--count", type=int, default=None, help="how many calls it hits (default: the profile's)")
+@json_option
+def fault_set(username, profile, count, as_json):
+    from . import faults
+    _out(faults.set_account_fault(_ctx(), username, profile, count), as_json,
+         lambda f: f"{f['username']}: {f['profile']} × {f['remaining']}")
+
+
+@fault.command("clear")
+@click.argument("username")
+def fault_clear(username):
+    from . import faults
+    faults.clear_account_fault(_ctx(), username)
+    click.echo(f"{username}: không còn sự cố giả lập / fault cleared")
+
+
+@fault.command("list")
+@json_option
+def fault_list(as_json):
+    from . import faults
+    _out(faults.list_faults(_ctx()), as_json, lambda f: f"{f['username']}: {f['profile']} × {f['remaining']}")
+
+
+@fault.command("profiles")
+def fault_profiles():
+    from . import faults
+    for p in faults.PROFILES.values():
+        click.echo(f"{p.name:14s} {p.hits:10s} {p.vi} / {p.en}")
+
+
 def _load_plugins() -> None:
     """Commands from other packages (conformance: demo, samples …) via the entry-point group
     ``skdt_sandbox.commands``; sandbox itself never imports them."""

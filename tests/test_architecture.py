@@ -1,5 +1,6 @@
-"""Import direction (DESIGN.md §2): conformance → sandbox, fixtures; fixtures → sandbox.reference only;
-sandbox imports neither.  Modules stay small and say their responsibility."""
+"""Import direction (DESIGN.md §2): conformance → sandbox, fixtures; demo → sandbox, fixtures;
+fixtures → sandbox.reference only; sandbox imports none of them.  Modules stay small and say their
+responsibility."""
 
 import ast
 from pathlib import Path
@@ -21,8 +22,15 @@ def imports(package: str):
 
 
 def test_sandbox_imports_neither_fixtures_nor_conformance():
-    bad = [(str(p), m) for p, m in imports("sandbox") if m.split(".")[0] in ("fixtures", "conformance")]
+    bad = [(str(p), m) for p, m in imports("sandbox") if m.split(".")[0] in ("fixtures", "conformance", "demo")]
     assert bad == []
+
+
+def test_conformance_holds_the_harness_only():
+    """The demo loader, population and vendor tools live in demo/; the harness does not use them."""
+    bad = [(str(p), m) for p, m in imports("conformance") if m.split(".")[0] == "demo"]
+    assert bad == []
+    assert not {"demo.py", "population.py", "tools.py"} & {p.name for p in (ROOT / "conformance").glob("*.py")}
 
 
 def test_fixtures_import_only_sandbox_reference():
@@ -32,7 +40,7 @@ def test_fixtures_import_only_sandbox_reference():
 
 
 def test_modules_have_a_docstring_and_stay_small():
-    for package in ("sandbox", "fixtures", "conformance"):
+    for package in ("sandbox", "fixtures", "conformance", "demo"):
         for path in (ROOT / package).rglob("*.py"):
             if "migrations" in path.parts or path.name == "__init__.py" and not path.read_text().strip():
                 continue

@@ -141,3 +141,18 @@ def add_vneid_account(body):
 @admin_only
 def display_report():
     return admin.display_report(context())
+
+
+@answer_errors
+@admin_only
+def set_fault(username, body):
+    from .. import faults
+    return faults.set_account_fault(context(), username, body["profile"], body.get("count"))
+
+
+@answer_errors
+@admin_only
+def clear_fault(username):
+    from .. import faults
+    faults.clear_account_fault(context(), username)
+    return "", 204

@@ -14,7 +14,7 @@ from sandbox.cli import main
 def run(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SANDBOX_PASSWORD_HASH_ITERATIONS", "1000")
-    import conformance.tools as tools
+    import demo.vendor_tools as tools
     monkeypatch.setattr(tools, "PKI_DIR", tmp_path / "pki")
     monkeypatch.setattr(tools, "CA_DIR", tmp_path / "ca")
     runner = CliRunner()

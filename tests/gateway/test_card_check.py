@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from conformance.population import load_population, population
+from demo.population import load_population, population
 from fixtures.envelope import envelope
 from fixtures.generator import generate
 from fixtures.identity import Person

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from conformance.population import load_population
+from demo.population import load_population
 from fixtures.identity import Person
 from sandbox import admin
 
