@@ -38,6 +38,8 @@ bench: install-test
 	scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_health_book.py
+	$(BIN)/python benchmarks/bench_large_envelope.py
+	$(BIN)/python benchmarks/bench_certification.py
 
 docs: install
 	$(BIN)/skdt-sandbox docs

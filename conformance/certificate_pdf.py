@@ -50,7 +50,7 @@ def certificate_pdf(token: str, claims: dict, verify_url: str) -> bytes:
             ("Chuẩn dữ liệu", claims["profile"]),
             ("Bộ kiểm tra", f"{suite['id']} phiên bản {suite['version']}"),
             ("Mã băm bộ kiểm tra", suite["hash"]),
-            ("Mã băm báo cáo bằng chứng", claims["report"]["sha256"]),
+            ("Mã băm báo cáo", claims["report"]["sha256"]),
             ("Ngày cấp", _when(claims["iat"])),
             ("Có giá trị đến", _when(claims["exp"])),
             ("Số chứng nhận", claims["jti"])]

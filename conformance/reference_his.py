@@ -172,12 +172,21 @@ class ReferenceHis:
 
     # --- a whole certification session ----------------------------------------------------------
     def run_session(self, software: str = "HIS tham chiếu", vendor: str = "skdt-sandbox", version: str = "1.0") -> dict:
+        """Open a session, do everything the suite asks, close it; the report and certificate."""
         self.take_token()
-        api = "/conformance/api"
-        opened = self.http.post(f"{api}/sessions", headers=self.headers,
+        opened = self.http.post("/conformance/api/sessions", headers=self.headers,
                                 json={"software": software, "vendor": vendor, "version": version, "profile": "QD3176"})
         assert opened.status_code == 201, opened.text
         session_id = opened.json()["id"]
+        self.work(session_id)
+        closed = self.http.post(f"/conformance/api/sessions/{session_id}/close", headers=self.headers).json()
+        report = self.http.get(f"/conformance/api/sessions/{session_id}/report", headers=self.headers).json()
+        return {"session": session_id, "closed": closed, "report": report}
+
+    def work(self, session_id: str, attest: bool = True) -> None:
+        """What the HIS does while the session is open (opened on the portal or by run_session)."""
+        if not self.headers:
+            self.take_token()
         now = datetime.now(VN_TZ).replace(tzinfo=None)
         episodes = {}
         for i, (form, kwargs) in enumerate(PLAN):
@@ -195,13 +204,10 @@ class ReferenceHis:
         if "duplicate_loop" in self.defects:
             for _ in range(3):
                 self.send(episodes["linh_thuoc"], resend_rejected=False)
-        if "no_attestation" not in self.defects:
+        if attest and "no_attestation" not in self.defects:
             for check_id, statement in ATTESTATIONS.items():
-                self.http.post(f"{api}/sessions/{session_id}/attestations", headers=self.headers,
+                self.http.post(f"/conformance/api/sessions/{session_id}/attestations", headers=self.headers,
                                json={"checkId": check_id, "attestedBy": "Trưởng phòng CNTT", "statement": statement})
-        closed = self.http.post(f"{api}/sessions/{session_id}/close", headers=self.headers).json()
-        report = self.http.get(f"{api}/sessions/{session_id}/report", headers=self.headers).json()
-        return {"session": session_id, "closed": closed, "report": report}
 
 
 def main() -> None:

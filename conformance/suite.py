@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sandbox.clock import as_utc
+from sandbox.clock import VN_TZ, as_utc
 
 from .dsl import Fail, Outcome, Skip, Suite
 from .evidence import Evidence, mask
@@ -119,7 +119,6 @@ def card_checked_first(ev: Evidence):
 @flow.check("HIS-FLOW-03", title="Gửi hồ sơ trong thời hạn sau NGAY_RA", title_en="Episode sent within the allowed time after NGAY_RA",
             requirements=("QD2733:D4.k5dd", "QD2733:D5.b6"))
 def sent_in_time(ev: Evidence):
-    from sandbox.clock import VN_TZ
     episodes = ev.accepted()
     if not episodes:
         raise Skip("chưa có lượt KCB được chấp nhận", "no accepted episode yet")
@@ -262,8 +261,9 @@ def _attested(check_id: str):
         a = ev.attestations.get(check_id)
         if a is None:
             raise Skip("chưa có xác nhận", "not attested yet")
-        return Outcome("pass", f"{a.attested_by} xác nhận lúc {a.attested_at:%d/%m/%Y %H:%M}: {a.statement}",
-                       f"attested by {a.attested_by} at {a.attested_at:%Y-%m-%d %H:%M}: {a.statement}")
+        when = as_utc(a.attested_at).astimezone(VN_TZ)
+        return Outcome("pass", f"{a.attested_by} xác nhận lúc {when:%d/%m/%Y %H:%M}: {a.statement}",
+                       f"attested by {a.attested_by} at {when:%Y-%m-%d %H:%M} (UTC+7): {a.statement}")
     check.__name__ = f"attested_{check_id.replace('-', '_')}"
     return check
 

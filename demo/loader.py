@@ -114,3 +114,7 @@ def demo_command(seed, pki_dir):
     click.echo(f"VNeID (http://127.0.0.1:8000/vneid/): {', '.join(VNEID_DEMO)} · mật khẩu {VNEID_PASSWORD} · "
                f"passcode {VNEID_PASSCODE}")
     click.echo(f"Admin token (X-Admin-Token): {settings.admin_token}")
+    click.echo("Chứng nhận sẵn sàng (certification): http://127.0.0.1:8000/portal/chung-nhan · "
+               "API http://127.0.0.1:8000/conformance/api/ui/ · HIS tham chiếu: python -m conformance.reference_his "
+               f"http://127.0.0.1:8000 58001_BV Demo@58001 --key {result['pkiDir']}/58001.key.pem "
+               f"--cert {result['pkiDir']}/58001.cert.pem")

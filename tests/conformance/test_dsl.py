@@ -59,3 +59,10 @@ def test_requirements_command_prints_the_coverage(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     out = CliRunner().invoke(main, ["conformance", "requirements"]).output
     assert SUITE.content_hash in out and "QD2733:D4.k3" in out and "HIS-SIG-01" in out
+
+
+def test_readme_shows_the_checks_and_the_mutation_table():
+    from conformance.docs import README, checks_markdown, mutation_markdown, render
+    text = README.read_text(encoding="utf-8")
+    assert checks_markdown() in text and mutation_markdown() in text
+    assert render(text) == text, "run `python -m conformance.docs`"
