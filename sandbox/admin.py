@@ -86,6 +86,9 @@ def update_account(ctx: Context, username: str, *, active: bool | None = None, u
         if unlock:
             account.locked_until = None
             account.failed_logins = 0
+            from sqlalchemy import delete
+            from .storage.models import LoginThrottle
+            s.execute(delete(LoginThrottle).where(LoginThrottle.key.like(f"gateway|{username}|%")))
         if allowed_ips is not None:
             account.allowed_ips = registry.parse_ip_list(allowed_ips)
         if password is not None:

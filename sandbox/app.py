@@ -78,6 +78,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
                start_worker: bool | None = None) -> connexion.FlaskApp:
     ctx = ctx or Context.create(settings)
     settings = ctx.settings
+    for warning in settings.warnings():
+        log.warning(warning)
     app = connexion.FlaskApp(__name__, specification_dir=str(settings.openapi_dir))
     # Form fields up to the request limit (Starlette's default refuses any field over 1 MiB).
     app.add_api("gateway.yaml", strict_validation=False, validate_responses=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +14,8 @@ from .clock import as_utc
 from .context import Context
 from .errors import AuthenticationError, AuthorisationError
 from .result_codes import ResultCode as RC
-from .security import keyed_digest, new_token_pair, normalise_md5, same, verify_credential
+from . import throttle
+from .security import hash_credential, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
 from .storage.models import Account, ApiToken, Facility
 from .storage.registry import get_account
 
@@ -59,37 +62,31 @@ def _check_standing(account: Account, facility: Facility, client_ip: str | None)
                                  code=RC.IP_NOT_ALLOWED)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(iterations: int) -> str:
+    """Checked against when the username is unknown, so unknown and wrong cost the same time."""
+    return hash_credential("0" * 32, iterations)
+
+
+def _locked_error(exc: throttle.Locked) -> AuthenticationError:
+    return AuthenticationError(f"đăng nhập sai quá số lần quy định, thử lại sau {exc.minutes_left} phút",
+                               f"too many failed logins, try again in {exc.minutes_left} minutes", code=RC.ACCOUNT_LOCKED)
+
+
 def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> IssuedToken:
-    """POST /api/token/take.  A failed attempt is counted (and committed) before refusing."""
+    """POST /api/token/take.  Failures are counted per client address and per account from that address
+    (throttle.py) before refusing; an unknown username is answered exactly like a wrong password."""
     settings = ctx.settings
     now = ctx.clock.now()
-    refusal: AuthenticationError | AuthorisationError | None = None
+    try:
+        throttle.check(ctx, "gateway", username, client_ip)
+    except throttle.Locked as exc:
+        raise _locked_error(exc) from None
     with ctx.db.session() as s:
         account = get_account(s, username)
-        if account is None:
-            raise AuthenticationError("kiểm tra username và MD5 (chữ in hoa) của mật khẩu",
-                                      "check the username and the uppercase MD5 of the password",
-                                      code=RC.BAD_CREDENTIALS)
-        if account.locked_until is not None and as_utc(account.locked_until) > now:
-            until = as_utc(account.locked_until).isoformat(timespec="minutes")
-            raise AuthenticationError(f"thử lại sau {until} (UTC)", f"try again after {until} UTC",
-                                      code=RC.ACCOUNT_LOCKED)
-        if not verify_credential(password_md5, account.password_hash):
-            account.failed_logins += 1
-            left = settings.max_failed_logins - account.failed_logins
-            if left <= 0:
-                account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                account.failed_logins = 0
-                refusal = AuthenticationError(
-                    f"đã sai {settings.max_failed_logins} lần, khóa {settings.lockout_minutes} phút",
-                    f"{settings.max_failed_logins} failures, locked for {settings.lockout_minutes} minutes",
-                    code=RC.ACCOUNT_LOCKED)
-            else:
-                refusal = AuthenticationError(
-                    f"password phải là MD5 chữ in hoa của mật khẩu; còn {left} lần thử",
-                    f"password must be the uppercase MD5 of the password; {left} tries left",
-                    code=RC.BAD_CREDENTIALS)
-        else:
+        stored = account.password_hash if account is not None else _dummy_hash(settings.password_hash_iterations)
+        ok = verify_credential(password_md5, stored) and account is not None
+        if ok:
             facility = s.get(Facility, account.facility_code)
             _check_standing(account, facility, client_ip)
             account.failed_logins = 0
@@ -102,8 +99,16 @@ def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | 
                            password_proof=keyed_digest(settings.secret_key, "pw", normalise_md5(password_md5)),
                            issued_at=now, expires_at=expires))
             issued = IssuedToken(access, id_token, account.username, expires)
-    if refusal is not None:
-        raise refusal
+    if not ok:
+        left = throttle.failed(ctx, "gateway", username, client_ip)
+        if left <= 0:
+            raise AuthenticationError(f"đã sai {throttle.ACCOUNT_LIMIT} lần, khóa {throttle.LOCK_MINUTES} phút",
+                                      f"{throttle.ACCOUNT_LIMIT} failures, locked for {throttle.LOCK_MINUTES} minutes",
+                                      code=RC.ACCOUNT_LOCKED)
+        raise AuthenticationError(f"kiểm tra username và MD5 (chữ in hoa) của mật khẩu; còn {left} lần thử",
+                                  f"check the username and the uppercase MD5 of the password; {left} tries left",
+                                  code=RC.BAD_CREDENTIALS)
+    throttle.succeeded(ctx, "gateway", username, client_ip)
     return issued
 
 

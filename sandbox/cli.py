@@ -334,7 +334,9 @@ def serve(host, port, workers):
     from .storage.migrate import upgrade
     settings = Settings.from_env()
     upgrade(settings.database_url)
-    click.echo(f"Sandbox: http://{host}:{port}/ui (gateway) · /admin/api/ui · /portal/")
+    for warning in settings.warnings():
+        click.echo(warning, err=True)
+    click.echo(f"Sandbox: http://{host}:{port}/ui (gateway) · /admin/api/ui · /portal/ · /portal/chung-nhan · /vneid/")
     if workers > 1:
         import os
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "sandbox.asgi:app", "-k",

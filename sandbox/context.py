@@ -18,7 +18,7 @@ class Context:
 
     @classmethod
     def create(cls, settings: Settings | None = None) -> "Context":
-        settings = settings or Settings.from_env()
+        settings = (settings or Settings.from_env()).with_installation_secret()
         db = Database(settings.database_url)
 
         def load() -> float:

@@ -108,6 +108,8 @@ class ResultCode(str, Enum):
     VNEID_PASSCODE = _c("4103", "401", 401, False, "request", "Passcode không đúng", "Wrong passcode")
     VNEID_PASSCODE_REQUIRED = _c("4104", "401", 401, False, "request",
                                  "Vui lòng nhập passcode đã cài đặt", "Enter your passcode first")
+    VNEID_LOCKED = _c("4105", "401", 401, False, "request",
+                      "Bạn đã nhập sai quá số lần quy định", "Too many wrong attempts")
     VNEID_LEVEL = _c("4301", "403", 403, False, "request",
                      "Chức năng chỉ dành cho tài khoản định danh điện tử mức 2",
                      "Only level-2 electronic identification accounts can use this")

@@ -41,6 +41,28 @@ def verify_credential(md5_hex: str, stored: str) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(digest_b64))
 
 
+def hash_secret(secret: str, iterations: int) -> str:
+    """A password or passcode compared exactly (VNeID): no normalisation of case or spaces."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), salt, iterations)
+    return "pbkdf2_sha256_exact${}${}${}".format(
+        iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    """Exact comparison; hashes made before exact hashing existed are still read (case-insensitive)."""
+    if stored.startswith("pbkdf2_sha256$"):
+        return verify_credential(secret, stored)
+    try:
+        scheme, iterations, salt_b64, digest_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "pbkdf2_sha256_exact":
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), base64.b64decode(salt_b64), int(iterations))
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
 def keyed_digest(secret: str, *parts: str) -> str:
     msg = "\x1f".join(parts).encode("utf-8")
     return hmac.new(secret.encode("utf-8"), msg, hashlib.sha256).hexdigest()

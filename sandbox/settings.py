@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import secrets
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "var" / "sandbox.sqlite3"
+DEFAULT_SECRET = "dev-only-secret-change-me"     # never in force: replaced by an installation secret
+DEFAULT_ADMIN_TOKEN = "admin-dev-token"          # public; in force only with a loud warning
+log = logging.getLogger("sandbox.settings")
 
 
 def _bool(value: str) -> bool:
@@ -19,8 +24,9 @@ def _bool(value: str) -> bool:
 class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
     # Secret for HMACs (token digests, password proofs). Set SANDBOX_SECRET_KEY in shared deployments.
-    secret_key: str = "dev-only-secret-change-me"
-    admin_token: str = "admin-dev-token"
+    secret_key: str = DEFAULT_SECRET
+    admin_token: str = DEFAULT_ADMIN_TOKEN
+    secret_file: str = ""                     # where the installation secret is kept (default var/secret.key)
     token_lifetime_minutes: int = 60          # expires_in of /api/token/take (UNCONFIRMED real value)
     max_failed_logins: int = 5                # lock-out after this many consecutive failures
     lockout_minutes: int = 15
@@ -77,7 +83,31 @@ class Settings:
             else:
                 values[f.name] = raw
         values.update(overrides)
-        return cls(**values)
+        return cls(**values).with_installation_secret()
+
+    def with_installation_secret(self) -> "Settings":
+        """No secret configured: a random one, made once per installation and kept under var/ (0600),
+        so every process of the installation agrees and nobody can forge its cookies or tokens."""
+        if self.secret_key != DEFAULT_SECRET:
+            return self
+        path = Path(self.secret_file) if self.secret_file else ROOT / "var" / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+            log.warning("SANDBOX_SECRET_KEY not set: generated an installation secret in %s", path)
+        return dataclasses.replace(self, secret_key=path.read_text().strip())
+
+    def warnings(self) -> list[str]:
+        """Loud warnings about public defaults still in force (printed at start-up)."""
+        out = []
+        if self.admin_token == DEFAULT_ADMIN_TOKEN:
+            out.append("CẢNH BÁO / WARNING: admin token mặc định 'admin-dev-token' đang có hiệu lực — đặt SANDBOX_ADMIN_TOKEN "
+                       "(the default admin token is public: set SANDBOX_ADMIN_TOKEN)")
+        if self.secret_key == DEFAULT_SECRET:
+            out.append("CẢNH BÁO / WARNING: secret mặc định đang có hiệu lực — đặt SANDBOX_SECRET_KEY (default secret in force)")
+        return out
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)

@@ -25,7 +25,7 @@ def _owner(sess, cho):
 
 @answer_errors
 def login(body):
-    token, expires = vneid.login(context(), body["soDinhDanh"].strip(), body["matKhau"])
+    token, expires = vneid.login(context(), body["soDinhDanh"].strip(), body["matKhau"], client_ip())
     return {"maKetQua": "200", "phien": token, "hetHan": expires.isoformat(timespec="seconds"),
             "congDan": vneid.citizen(context(), body["soDinhDanh"].strip())}
 
@@ -39,7 +39,7 @@ def logout():
 
 @answer_errors
 def passcode(body):
-    vneid.enter_passcode(context(), _token(), str(body.get("passcode", "")))
+    vneid.enter_passcode(context(), _token(), str(body.get("passcode", "")), client_ip())
     return {"maKetQua": "200", "thongBao": "Passcode hợp lệ"}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import or_, select
 
@@ -18,7 +19,8 @@ from ..clock import VN_TZ, as_utc
 from ..context import Context
 from ..errors import AuthenticationError, AuthorisationError, InvalidInputError, NotFoundError
 from ..result_codes import ResultCode as RC
-from ..security import hash_credential, keyed_digest, new_token_pair, verify_credential
+from .. import throttle
+from ..security import hash_secret, keyed_digest, new_token_pair, verify_secret
 from ..storage.models import Card, Citizen, HealthBookEntry, VneidAccount, VneidSession, WalletCard
 
 PASSCODE_MINUTES = 5
@@ -50,24 +52,45 @@ def create_account(ctx: Context, personal_id: str, password: str, passcode: str)
         if s.get(Citizen, personal_id) is None:
             raise NotFoundError(f"không có công dân {personal_id}", f"no citizen {personal_id}")
         account = s.get(VneidAccount, personal_id) or VneidAccount(personal_id=personal_id, personal_details={})
-        account.password_hash = hash_credential(password, ctx.settings.password_hash_iterations)
-        account.passcode_hash = hash_credential(passcode, ctx.settings.password_hash_iterations)
+        account.password_hash = hash_secret(password, ctx.settings.password_hash_iterations)
+        account.passcode_hash = hash_secret(passcode, ctx.settings.password_hash_iterations)
         s.merge(account)
 
 
-def login(ctx: Context, personal_id: str, password: str) -> tuple[str, datetime]:
+def _locked(exc: throttle.Locked) -> AuthenticationError:
+    return AuthenticationError(f"vui lòng thử lại sau {exc.minutes_left} phút", f"try again in {exc.minutes_left} minutes",
+                               code=RC.VNEID_LOCKED)
+
+
+def login(ctx: Context, personal_id: str, password: str, client_ip: str | None = None) -> tuple[str, datetime]:
+    """Exact password comparison; failures locked out per account and per address (throttle.py)."""
+    try:
+        throttle.check(ctx, "vneid", personal_id, client_ip)
+    except throttle.Locked as exc:
+        raise _locked(exc) from None
     with ctx.db.read() as s:
         account = s.get(VneidAccount, personal_id)
-        ok = account is not None and verify_credential(password, account.password_hash)
+        stored = account.password_hash if account is not None else _dummy(ctx.settings.password_hash_iterations)
+        ok = verify_secret(password, stored) and account is not None
     if not ok:
-        raise AuthenticationError("kiểm tra số định danh 12 số và mật khẩu", "check the 12-digit ID and password",
-                                  code=RC.VNEID_LOGIN_FAILED)
+        left = throttle.failed(ctx, "vneid", personal_id, client_ip)
+        if left <= 0:
+            raise AuthenticationError(f"vui lòng thử lại sau {throttle.LOCK_MINUTES} phút",
+                                      f"try again in {throttle.LOCK_MINUTES} minutes", code=RC.VNEID_LOCKED)
+        raise AuthenticationError(f"kiểm tra số định danh 12 số và mật khẩu; còn {left} lần thử",
+                                  f"check the 12-digit ID and password; {left} tries left", code=RC.VNEID_LOGIN_FAILED)
+    throttle.succeeded(ctx, "vneid", personal_id, client_ip)
     token, _ = new_token_pair()
     expires = ctx.clock.now() + timedelta(minutes=ctx.settings.vneid_session_minutes)
     with ctx.db.session() as s:
         s.add(VneidSession(digest=keyed_digest(ctx.settings.secret_key, "vneid", token), personal_id=personal_id,
                            expires_at=expires))
     return token, expires
+
+
+@lru_cache(maxsize=4)
+def _dummy(iterations: int) -> str:
+    return hash_secret("-", iterations)
 
 
 def session(ctx: Context, token: str | None) -> Session:
@@ -88,12 +111,21 @@ def logout(ctx: Context, token: str) -> None:
             s.delete(row)
 
 
-def enter_passcode(ctx: Context, token: str, passcode: str) -> None:
+def enter_passcode(ctx: Context, token: str, passcode: str, client_ip: str | None = None) -> None:
     sess = session(ctx, token)
+    try:
+        throttle.check(ctx, "vneid-passcode", sess.personal_id, client_ip)
+    except throttle.Locked as exc:
+        raise _locked(exc) from None
     with ctx.db.read() as s:
         account = s.get(VneidAccount, sess.personal_id)
-    if not verify_credential(passcode or "", account.passcode_hash):
-        raise AuthenticationError(code=RC.VNEID_PASSCODE)
+    if not verify_secret(passcode or "", account.passcode_hash):
+        left = throttle.failed(ctx, "vneid-passcode", sess.personal_id, client_ip)
+        if left <= 0:
+            raise AuthenticationError(f"vui lòng thử lại sau {throttle.LOCK_MINUTES} phút",
+                                      f"try again in {throttle.LOCK_MINUTES} minutes", code=RC.VNEID_LOCKED)
+        raise AuthenticationError(f"còn {left} lần thử", f"{left} tries left", code=RC.VNEID_PASSCODE)
+    throttle.succeeded(ctx, "vneid-passcode", sess.personal_id, client_ip)
     with ctx.db.session() as s:
         row = s.get(VneidSession, keyed_digest(ctx.settings.secret_key, "vneid", token))
         row.passcode_until = ctx.clock.now() + timedelta(minutes=PASSCODE_MINUTES)

@@ -342,3 +342,12 @@ class AccountFault(Base):
     profile: Mapped[str] = mapped_column(String(32))
     state: Mapped[dict] = mapped_column(JSON, default=dict)   # counters of the profile
     set_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class LoginThrottle(Base):
+    """Failed logins per key (account + client address, or client address alone), for lock-outs."""
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)   # e.g. "vneid|058085000001|203.0.113.7"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(TZ)
+    locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)

@@ -13,6 +13,7 @@ from ..errors import SandboxError
 from ..security import md5_upper
 from ..storage.submissions import count_by_status, get_submission, list_submissions
 from ..storage.registry import get_facility
+from .vneid_pages import bounded_int
 
 blueprint = flask.Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates",
                             static_folder="static")
@@ -69,7 +70,7 @@ def logout():
 @login_required
 def index():
     facility_code = flask.session["facility"]
-    page = max(int(flask.request.args.get("trang", "1") or 1), 1)
+    page = bounded_int(flask.request.args.get("trang"), 1, 100_000) or 1
     with _ctx().db.read() as s:
         facility = get_facility(s, facility_code)
         subs = list_submissions(s, facility_code, limit=50, offset=(page - 1) * 50)

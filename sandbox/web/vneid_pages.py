@@ -13,6 +13,18 @@ import flask
 from ..errors import SandboxError
 from ..health_book import pdf, sharing, vneid
 
+MAX_ID = 2**31 - 1   # database integer keys
+
+
+def bounded_int(text: str | None, low: int, high: int) -> int | None:
+    """A query integer within bounds, or None (no 500 for 'abc', '1e3' or 20 digits)."""
+    text = (text or "").strip()
+    if not text.isdigit() or len(text) > 9:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
 blueprint = flask.Blueprint("vneid_web", __name__, url_prefix="/vneid", template_folder="templates",
                             static_folder="static", static_url_path="/static")
 GATE_STEP = {"4301": "level", "4302": "no_card", "4303": "consent"}
@@ -58,7 +70,7 @@ def login():
     if flask.request.method == "POST":
         try:
             token, _ = vneid.login(_ctx(), flask.request.form.get("soDinhDanh", "").strip(),
-                                   flask.request.form.get("matKhau", ""))
+                                   flask.request.form.get("matKhau", ""), flask.request.remote_addr)
         except SandboxError as exc:
             error = exc.message_vi
         else:
@@ -88,7 +100,7 @@ def wallet(sess):
     owner = vneid.subject(_ctx(), sess, _cho())
     if flask.request.method == "POST":
         try:
-            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""))
+            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""), flask.request.remote_addr)
             sess = vneid.session(_ctx(), flask.session["vneid"])
             message = vneid.link_card(_ctx(), sess, owner, flask.request.form.get("maThe", ""))["thongBao"]
         except SandboxError as exc:
@@ -111,7 +123,7 @@ def book(sess):
     error = message = None
     if flask.request.method == "POST":
         try:
-            vneid.enter_passcode(ctx, flask.session["vneid"], flask.request.form.get("passcode", ""))
+            vneid.enter_passcode(ctx, flask.session["vneid"], flask.request.form.get("passcode", ""), flask.request.remote_addr)
             sess = vneid.session(ctx, flask.session["vneid"])
             if flask.request.form.get("action") == "consent":
                 message = vneid.consent(ctx, sess)["thongBao"]
@@ -128,11 +140,13 @@ def book(sess):
         step = GATE_STEP.get(exc.code_info.code, "level")
         return _render("vneid_gate.html", step=step, text=exc.code_info.vi, error=error,
                        asking=flask.request.args.get("xacnhan") == "1" or error is not None)
-    year = flask.request.args.get("nam", type=int)
+    year = bounded_int(flask.request.args.get("nam"), 1900, 2100)  # anything else: the default year
     return _render("vneid_book.html", book=vneid.visits(ctx, owner, year), message=message)
 
 
 def _visit_or_404(sess, visit_id: int) -> dict:
+    if not 0 < visit_id <= MAX_ID:
+        flask.abort(404)
     try:
         return vneid.open_visit(_ctx(), sess, _cho(), visit_id)
     except SandboxError as exc:
@@ -160,7 +174,7 @@ def share(sess):
     shared = error = None
     if flask.request.method == "POST":
         try:
-            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""))
+            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""), flask.request.remote_addr)
             shared = sharing.create(_ctx(), vneid.session(_ctx(), flask.session["vneid"]), owner)
         except SandboxError as exc:
             error = exc.message_vi

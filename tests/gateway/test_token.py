@@ -114,3 +114,30 @@ def test_password_is_stored_as_a_salted_hash_not_the_md5(ctx, make_his):
     with ctx.db.read() as s:
         stored2 = s.scalar(select(Account.password_hash).where(Account.username == other.username))
     assert stored2 != stored  # salted
+
+
+def test_unknown_and_wrong_are_answered_alike(make_his, client):
+    his = make_his()
+    wrong = his.take_token(password=md5_upper("wrong-password")).json()
+    unknown = client.post("/api/token/take", data={"username": "58999_XX", "password": md5_upper("x")}).json()
+    assert (wrong["maLoi"], wrong["thongDiep"]) == (unknown["maLoi"], unknown["thongDiep"])
+
+
+def test_failures_from_elsewhere_do_not_lock_the_facility_out(make_his, client):
+    his = make_his()
+    attacker = {"X-Forwarded-For": "198.51.100.66"}
+    body = {"username": his.username, "password": md5_upper("guess")}
+    answers = [client.post("/api/token/take", data=body, headers=attacker).json()["maLoi"] for _ in range(6)]
+    assert answers[-2:] == ["4015", "4015"]
+    ok = client.post("/api/token/take", data={"username": his.username, "password": md5_upper(his.password)},
+                     headers={"X-Forwarded-For": "203.113.10.25"})
+    assert ok.json()["maKetQua"] == "200"
+
+
+def test_one_address_cannot_try_many_accounts(make_his, client):
+    from sandbox import throttle
+    attacker = {"X-Forwarded-For": "198.51.100.77"}
+    for i in range(throttle.ADDRESS_LIMIT):
+        client.post("/api/token/take", data={"username": f"5800{i % 10}_BV", "password": md5_upper("x")}, headers=attacker)
+    refused = client.post("/api/token/take", data={"username": "58001_BV", "password": md5_upper("x")}, headers=attacker)
+    assert refused.json()["maLoi"] == "4015" and "phút" in refused.json()["thongDiep"]

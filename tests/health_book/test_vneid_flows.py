@@ -7,7 +7,9 @@ from fixtures.envelope import envelope
 from fixtures.generator import generate
 from sandbox import admin
 from sandbox.result_codes import ResultCode, info
-from tests.health_book.conftest import AN, Citizen
+import pytest
+
+from tests.health_book.conftest import AN, PASSWORD, Citizen
 
 
 def code(response):
@@ -161,3 +163,47 @@ def test_share_code_expires(ctx, an, population):
     admin.set_clock(ctx, f"+{ctx.settings.share_code_minutes + 1}m")
     population.login()
     assert code(population.client.get(f"/vneid/api/facility/share/{code_}", headers=population.tokens)) == "4308"
+
+
+@pytest.mark.parametrize("path", ["/health-book/visits/99999999999999999999999", "/health-book/visits?nam=99999999999999999999",
+                                  "/health-book/visits/99999999999999999999999/pdf", "/health-book/visits/0"])
+def test_out_of_range_values_are_coded_refusals_not_500(an, path):
+    an.open_book()
+    response = an.client.get(f"/vneid/api{path}", headers=an.headers)
+    assert 400 <= response.status_code < 500 and response.headers["content-type"].startswith("application/json")
+    assert response.json()["maLoi"]
+
+
+@pytest.mark.parametrize("path", ["/vneid/so-suc-khoe/99999999999999999999999", "/vneid/so-suc-khoe?nam=99999999999999999999",
+                                  "/vneid/so-suc-khoe?nam=abc", "/vneid/so-suc-khoe/99999999999999999999999/pdf"])
+def test_out_of_range_values_on_the_pages(population, client, path):
+    client.post("/vneid/dang-nhap", data={"soDinhDanh": "058085000001", "matKhau": PASSWORD})
+    assert client.get(path).status_code < 500
+
+
+def test_password_is_compared_exactly(population, client):
+    citizen = Citizen(client, "058085000001")
+    assert citizen.login(PASSWORD.upper()).json()["maLoi"] == "4101"
+    assert citizen.login(PASSWORD).status_code == 200
+
+
+def test_login_and_passcode_lock_out_with_the_time_left(population, client):
+    citizen = Citizen(client, "058085000001")
+    answers = [citizen.login("sai-mat-khau").json() for _ in range(5)]
+    assert [a["maLoi"] for a in answers] == ["4101"] * 4 + ["4105"]
+    assert "còn 1 lần thử" in answers[3]["thongDiep"]
+    locked = citizen.login(PASSWORD).json()                   # even the right password, while locked
+    assert locked["maLoi"] == "4105" and "thử lại sau" in locked["thongDiep"]
+    other = Citizen(client, "058190000002")                   # another account from the same address still works
+    assert other.login().status_code == 200
+    assert [other.passcode("000000").json()["maLoi"] for _ in range(5)] == ["4103"] * 4 + ["4105"]
+    assert other.passcode().json()["maLoi"] == "4105"         # eight wrong, then right: still refused
+
+
+def test_lock_out_releases_on_the_sandbox_clock(population, client, ctx):
+    from sandbox import admin
+    citizen = Citizen(client, "058085000001")
+    for _ in range(5):
+        citizen.login("sai")
+    admin.set_clock(ctx, "+16m")
+    assert citizen.login().status_code == 200

@@ -1,0 +1,70 @@
+"""Limits on guessing, for every login of the sandbox (gateway token, portal, VNeID password and passcode).
+
+Two counters per attempt: the client address alone (checked first: one address cannot try many
+accounts) and the account *from that address* (so nobody can lock a facility out of its own
+registered address by failing from elsewhere).  Both lock for a while with the time left said.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .clock import as_utc
+from .context import Context
+from .storage.models import LoginThrottle
+
+ACCOUNT_LIMIT = 5            # failures of one account from one address
+ADDRESS_LIMIT = 20           # failures from one address, any account, within the window
+WINDOW_MINUTES = 15
+LOCK_MINUTES = 15
+
+
+class Locked(Exception):
+    def __init__(self, until: datetime, now: datetime):
+        super().__init__(until.isoformat())
+        self.until = until
+        self.minutes_left = max(1, int((until - now).total_seconds() // 60) + 1)
+
+
+def _keys(realm: str, account: str, address: str | None) -> tuple[str, str]:
+    where = address or "-"
+    return f"{realm}|addr|{where}"[:200], f"{realm}|{account}|{where}"[:200]
+
+
+def check(ctx: Context, realm: str, account: str, address: str | None) -> None:
+    """Raise Locked when the address or this account from this address is locked out."""
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        for key in _keys(realm, account, address):
+            row = s.get(LoginThrottle, key)
+            if row is not None and row.locked_until is not None and as_utc(row.locked_until) > now:
+                raise Locked(as_utc(row.locked_until), now)
+
+
+def failed(ctx: Context, realm: str, account: str, address: str | None) -> int:
+    """Count a failure; returns the tries left for the account from this address (0: now locked)."""
+    now = ctx.clock.now()
+    left = ACCOUNT_LIMIT
+    with ctx.db.session() as s:
+        for key, limit in zip(_keys(realm, account, address), (ADDRESS_LIMIT, ACCOUNT_LIMIT)):
+            row = s.get(LoginThrottle, key)
+            if row is None:
+                row = LoginThrottle(key=key, failures=0, window_start=now)
+                s.add(row)
+            if now - as_utc(row.window_start) > timedelta(minutes=WINDOW_MINUTES):
+                row.failures, row.window_start = 0, now
+            row.failures += 1
+            if row.failures >= limit:
+                row.locked_until, row.failures = now + timedelta(minutes=LOCK_MINUTES), 0
+                if limit == ACCOUNT_LIMIT:
+                    left = 0
+            elif limit == ACCOUNT_LIMIT:
+                left = limit - row.failures
+    return left
+
+
+def succeeded(ctx: Context, realm: str, account: str, address: str | None) -> None:
+    with ctx.db.session() as s:
+        row = s.get(LoginThrottle, _keys(realm, account, address)[1])
+        if row is not None:
+            s.delete(row)
