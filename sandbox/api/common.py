@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 
 import flask
@@ -59,5 +60,8 @@ def answer_errors(fn):
             ctx = context()
             log.info("refused %s: %s", flask.request.path, exc.code_info.code)
             body = refusal_body(exc.result_code, exc.message_vi, exc.message_en, ctx.clock.now())
-            return body, refusal_status(exc.result_code, ctx.settings, flask.request.path)
+            # Always JSON, even where the operation produces a PDF or a file (no PDF of key names).
+            return flask.Response(json.dumps(body, ensure_ascii=False),
+                                  refusal_status(exc.result_code, ctx.settings, flask.request.path),
+                                  mimetype="application/json")
     return wrapper

@@ -39,7 +39,10 @@ def recorded(operation: str):
         def wrapper(*args, **kwargs):
             flask.g.exchange = {}
             out = fn(*args, **kwargs)
-            body, status = out if isinstance(out, tuple) else (out, 200)
+            if isinstance(out, flask.Response):
+                body, status = (out.get_json(silent=True) or {}), out.status_code
+            else:
+                body, status = out if isinstance(out, tuple) else (out, 200)
             note = flask.g.exchange
             username = note.get("username", "")
             facility = note.get("facility") or exchanges.facility_of(context(), username)

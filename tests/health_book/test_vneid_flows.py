@@ -207,3 +207,10 @@ def test_lock_out_releases_on_the_sandbox_clock(population, client, ctx):
         citizen.login("sai")
     admin.set_clock(ctx, "+16m")
     assert citizen.login().status_code == 200
+
+
+def test_a_pdf_that_cannot_be_given_is_a_json_refusal(an):
+    an.open_book()
+    response = an.client.get("/vneid/api/health-book/visits/123456/pdf", headers=an.headers)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/json")
+    assert response.json()["maLoi"] == "4041"
