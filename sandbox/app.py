@@ -18,6 +18,7 @@ from .api.forms import FormLimitExceeded, validator_map
 from .context import Context
 from .result_codes import ResultCode
 from .settings import Settings
+from .web.home import error_page, is_page
 
 log = logging.getLogger(__name__)
 # Validation messages may quote submitted values (personal data): keep them out of the logs.
@@ -38,6 +39,10 @@ def _vietnamese(detail: str) -> str:
     if "Content-type" in detail or "Content-Type" in detail:
         return "Content-Type phải là application/x-www-form-urlencoded (token: hoặc application/json)"
     return detail
+
+
+PAGE_REASON = {404: "Không tìm thấy trang này", 405: "Trang này không nhận thao tác đó",
+               413: "Dữ liệu gửi lên quá lớn", 500: "Hệ thống gặp lỗi, vui lòng thử lại sau"}
 
 
 def _problem_handler(settings: Settings):
@@ -61,8 +66,17 @@ def _problem_handler(settings: Settings):
             code, vi, en = ResultCode.SERVER_ERROR, "đề nghị gửi lại sau", "please retry later"
         body = refusal_body(code, vi, en)
         http = 405 if status == 405 else refusal_status(code, settings, request.url.path)
+        headers = {}
+        allow = (getattr(exc, "headers", None) or {}).get("Allow") if status == 405 else None
+        if allow:
+            headers["Allow"] = allow
+        if is_page(request.url.path) and "text/html" in request.headers.get("accept", ""):
+            reason = PAGE_REASON.get(status, vi)
+            page = error_page(status if status >= 400 else 500, reason, en)
+            return ConnexionResponse(status_code=page.status_code, body=page.get_data(), content_type="text/html",
+                                     headers=headers)
         return ConnexionResponse(status_code=http, body=json.dumps(body, ensure_ascii=False),
-                                 content_type="application/json")
+                                 content_type="application/json", headers=headers)
     return handle
 
 
@@ -105,6 +119,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     from .web.vneid_pages import blueprint as vneid_pages
     flask_app.register_blueprint(portal)
     flask_app.register_blueprint(vneid_pages)
+    from .web.home import blueprint as home
+    flask_app.register_blueprint(home)
     _install_plugins(app, ctx)
 
     if start_worker is None:
