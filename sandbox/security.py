@@ -22,45 +22,41 @@ def normalise_md5(value: str) -> str:
     return (value or "").strip().upper()
 
 
-def hash_credential(md5_hex: str, iterations: int) -> str:
+def _pbkdf2(scheme: str, text: str, iterations: int) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", normalise_md5(md5_hex).encode(), salt, iterations)
-    return "pbkdf2_sha256${}${}${}".format(
-        iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+    digest = hashlib.pbkdf2_hmac("sha256", text.encode("utf-8"), salt, iterations)
+    return f"{scheme}${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def _matches(scheme: str, text: str, stored: str) -> bool:
+    try:
+        found, iterations, salt_b64, digest_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if found != scheme:
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", text.encode("utf-8"), base64.b64decode(salt_b64), int(iterations))
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+def hash_credential(md5_hex: str, iterations: int) -> str:
+    return _pbkdf2("pbkdf2_sha256", normalise_md5(md5_hex), iterations)
 
 
 def verify_credential(md5_hex: str, stored: str) -> bool:
-    try:
-        scheme, iterations, salt_b64, digest_b64 = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "pbkdf2_sha256":
-        return False
-    digest = hashlib.pbkdf2_hmac("sha256", normalise_md5(md5_hex).encode(),
-                                 base64.b64decode(salt_b64), int(iterations))
-    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+    return _matches("pbkdf2_sha256", normalise_md5(md5_hex), stored)
 
 
 def hash_secret(secret: str, iterations: int) -> str:
     """A password or passcode compared exactly (VNeID): no normalisation of case or spaces."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), salt, iterations)
-    return "pbkdf2_sha256_exact${}${}${}".format(
-        iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+    return _pbkdf2("pbkdf2_sha256_exact", secret, iterations)
 
 
 def verify_secret(secret: str, stored: str) -> bool:
     """Exact comparison; hashes made before exact hashing existed are still read (case-insensitive)."""
     if stored.startswith("pbkdf2_sha256$"):
         return verify_credential(secret, stored)
-    try:
-        scheme, iterations, salt_b64, digest_b64 = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "pbkdf2_sha256_exact":
-        return False
-    digest = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), base64.b64decode(salt_b64), int(iterations))
-    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+    return _matches("pbkdf2_sha256_exact", secret, stored)
 
 
 def keyed_digest(secret: str, *parts: str) -> str:
