@@ -18,8 +18,10 @@ blueprint = flask.Blueprint("conformance", __name__, template_folder="templates"
 
 def install(app, ctx) -> None:
     """Entry point ``skdt_sandbox.web``: called by sandbox.app.create_app."""
+    from sandbox.api.forms import validator_map
     app.add_api(str(ctx.settings.openapi_dir / "conformance.yaml"), base_path="/conformance/api",
-                strict_validation=False, validate_responses=False)
+                strict_validation=False, validate_responses=False,
+                validator_map=validator_map(ctx.settings.max_request_bytes))
     app.app.register_blueprint(blueprint)
 
 

@@ -12,7 +12,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from starlette.exceptions import HTTPException
 
-from .api.body_limit import BodyLimit
+from .api.guards import BodyLimit, PathGuard
 from .api.common import refusal_body, refusal_status
 from .api.forms import FormLimitExceeded, validator_map
 from .context import Context
@@ -98,8 +98,10 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     # Form fields up to the request limit (Starlette's default refuses any field over 1 MiB).
     app.add_api("gateway.yaml", strict_validation=False, validate_responses=False,
                 validator_map=validator_map(settings.max_request_bytes))
-    app.add_api("admin.yaml", base_path="/admin/api", strict_validation=True)
-    app.add_api("vneid.yaml", base_path="/vneid/api", strict_validation=False, validate_responses=False)
+    app.add_api("admin.yaml", base_path="/admin/api", strict_validation=True,
+                validator_map=validator_map(settings.max_request_bytes))
+    app.add_api("vneid.yaml", base_path="/vneid/api", strict_validation=False, validate_responses=False,
+                validator_map=validator_map(settings.max_request_bytes))
     flask_app = app.app
     flask_app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     flask_app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
@@ -132,4 +134,5 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
         worker.start()  # its first pass finishes whatever a previous run left unprocessed
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        limit=settings.max_request_bytes, settings=settings)
+    app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     return app

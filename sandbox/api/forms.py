@@ -10,12 +10,70 @@ from __future__ import annotations
 
 import functools
 
+import json
+
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.validators import FormDataValidator, JSONRequestBodyValidator, MultiPartFormDataValidator
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
 MAX_FORM_FIELDS = 100           # a submission has 5 fields; anything near this is not a HIS
 FormLimitExceeded = MultiPartException
+
+
+MAX_JSON_DEPTH = 64
+
+
+class SafeJSON(JSONRequestBodyValidator):
+    """JSON bodies that are not UTF-8 or nest absurdly deep are a 400, never a 500 — and the bytes,
+    which may hold a password, never reach a log line."""
+
+    async def _parse(self, stream, scope):
+        raw = b"".join([message async for message in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise BadRequestProblem(detail="body is not UTF-8 JSON") from None
+        if not text:
+            return None
+        if _depth_exceeds(text, MAX_JSON_DEPTH):
+            raise BadRequestProblem(detail=f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            raise BadRequestProblem(detail="body is not valid JSON") from None
+        if _has_nul(data):
+            raise BadRequestProblem(detail="a string contains a NUL character") from None
+        return data
+
+
+def _has_nul(value) -> bool:
+    """NUL in any string (PostgreSQL cannot store it in text columns)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _depth_exceeds(text: str, limit: int) -> bool:
+    """Bracket depth outside strings, counted in one pass before parsing."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (not escaped and ch == "\\"), in_string and not (ch == '"' and not escaped)
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
 
 
 def validator_map(max_field_bytes: int, max_fields: int = MAX_FORM_FIELDS) -> dict:
@@ -26,12 +84,18 @@ def validator_map(max_field_bytes: int, max_fields: int = MAX_FORM_FIELDS) -> di
         def _form_parser_cls(self):
             return functools.partial(FormParser, max_fields=max_fields, max_part_size=max_field_bytes)
 
+        async def _parse(self, stream, scope):
+            data = await super()._parse(stream, scope)
+            if _has_nul(data):
+                raise BadRequestProblem(detail="a field contains a NUL character")
+            return data
+
     class MultiPart(MultiPartFormDataValidator):
         @property
         def _form_parser_cls(self):
             return functools.partial(MultiPartParser, max_fields=max_fields, max_files=max_fields,
                                      max_part_size=max_field_bytes)
 
-    return {"body": MediaTypeDict({"*/*json": JSONRequestBodyValidator,
+    return {"body": MediaTypeDict({"*/*json": SafeJSON,
                                    "application/x-www-form-urlencoded": Form,
                                    "multipart/form-data": MultiPart})}

@@ -51,16 +51,22 @@ def parse_rows(kind: str, data: bytes | str, filename: str = "") -> list[dict]:
     """Rows from CSV (header line with the field names) or JSON (a list of objects)."""
     if kind not in KINDS:
         raise InvalidInputError(f"loại danh mục phải là một trong {', '.join(KINDS)}", f"kind must be one of {KINDS}")
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"tệp không phải UTF-8 (byte {exc.start})", f"file is not UTF-8 (byte {exc.start})") from None
     if filename.endswith(".json") or text.lstrip().startswith("["):
         try:
             rows = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInputError(f"JSON không hợp lệ: {exc}", f"invalid JSON: {exc}") from exc
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise InvalidInputError("JSON không hợp lệ", f"invalid JSON: {type(exc).__name__}") from None
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise InvalidInputError("JSON phải là danh sách đối tượng", "JSON must be a list of objects")
     else:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        try:
+            rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise InvalidInputError(f"CSV không hợp lệ: {exc}", f"invalid CSV: {exc}") from None
     return normalise_rows(rows)
 
 

@@ -1,4 +1,9 @@
-"""ASGI middleware: bodies over the request limit are answered with code 1001, cleanly.
+"""ASGI middleware guarding every request before connexion sees it.
+
+Control characters in the path (``%0A``, ``%0D``, ``%00`` …) are refused with 2051: connexion's
+router and Flask's disagree on such paths, which ended in a 500.
+
+Bodies over the request limit are answered with code 1001, cleanly.
 
 A HIS posting too large a batch must *read* the refusal: answering while it is still sending
 and closing the socket gives it a connection reset instead.  So the rest of the body is read
@@ -79,3 +84,26 @@ class BodyLimit:
                     "headers": [(b"content-type", b"application/json; charset=utf-8"),
                                 (b"content-length", str(len(data)).encode()), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": data})
+
+
+class PathGuard:
+    """Refuse paths carrying control characters (decoded), with a coded answer instead of a 500."""
+
+    def __init__(self, app, settings):
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope, receive, send):
+        query = scope.get("query_string", b"") or b""
+        if scope["type"] == "http" and (any(ord(c) < 32 or ord(c) == 127 for c in scope.get("path", ""))
+                                        or b"%00" in query or b"\x00" in query):
+            body = refusal_body(ResultCode.FIELD_MISSING, "đường dẫn chứa ký tự điều khiển",
+                                "the path contains control characters")
+            data = json.dumps(body, ensure_ascii=False).encode()
+            status = refusal_status(ResultCode.FIELD_MISSING, self.settings, scope.get("path", ""))
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"content-length", str(len(data)).encode())]})
+            await send({"type": "http.response.body", "body": data})
+            return
+        await self.app(scope, receive, send)
