@@ -62,7 +62,7 @@ def _problem_handler(settings: Settings):
         elif 400 <= status < 500:
             code, vi, en = ResultCode.FIELD_MISSING, _vietnamese(detail), detail
         else:
-            log.error("unhandled problem on %s: %s", request.url.path, type(exc).__name__)
+            log.error("unhandled problem (%s %s…): %s", request.method, request.url.path[:24], type(exc).__name__)
             code, vi, en = ResultCode.SERVER_ERROR, "đề nghị gửi lại sau", "please retry later"
         body = refusal_body(code, vi, en)
         http = 405 if status == 405 else refusal_status(code, settings, request.url.path)

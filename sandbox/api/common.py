@@ -58,7 +58,9 @@ def answer_errors(fn):
             return fn(*args, **kwargs)
         except SandboxError as exc:
             ctx = context()
-            log.info("refused %s: %s", flask.request.path, exc.code_info.code)
+            # the route, not the path: paths carry share codes and transaction ids
+            route = flask.request.url_rule.rule if flask.request.url_rule else "?"
+            log.info("refused %s: %s", route, exc.code_info.code)
             body = refusal_body(exc.result_code, exc.message_vi, exc.message_en, ctx.clock.now())
             # Always JSON, even where the operation produces a PDF or a file (no PDF of key names).
             return flask.Response(json.dumps(body, ensure_ascii=False),
