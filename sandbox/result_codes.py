@@ -215,8 +215,8 @@ class ResultCode(str, Enum):
                        "Thuật toán ký/băm không được chấp nhận (SHA-1 bị từ chối)",
                        "Signature or digest algorithm not allowed (SHA-1 is refused)")
     SIG_NO_CERT = _c("SIG-006", "401", 200, False, "finding",
-                     "KeyInfo phải chứa đúng một X509Certificate của cơ sở",
-                     "KeyInfo must hold exactly one X509Certificate of the facility")
+                     "KeyInfo phải chứa X509Certificate của cơ sở (đọc được)",
+                     "KeyInfo must hold the facility's X509Certificate (readable)")
     SIG_NOT_REGISTERED = _c("SIG-007", "403", 200, False, "finding",
                             "Chứng thư số chưa được đăng ký cho cơ sở này",
                             "Certificate not registered for this facility")

@@ -149,16 +149,20 @@ def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signatur
     if digest_uri not in {d.value for d in ALLOWED_DIGESTS}:
         return _fail(RC.SIG_ALGORITHM, f"DigestMethod {digest_uri or '(trống)'}; dùng sha256",
                      f"DigestMethod {digest_uri or '(empty)'}; use sha256", value=digest_uri)
-    certs = signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)
-    if len(certs) != 1:
-        return _fail(RC.SIG_NO_CERT, f"tìm thấy {len(certs)} X509Certificate", f"found {len(certs)} X509Certificate")
+    nodes = signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)
+    if not nodes:
+        return _fail(RC.SIG_NO_CERT, "KeyInfo không có X509Certificate", "KeyInfo holds no X509Certificate")
     try:
-        cert = x509.load_der_x509_certificate(base64.b64decode("".join(certs[0].itertext()).strip()))
+        chain = [x509.load_der_x509_certificate(base64.b64decode("".join(n.itertext()).strip())) for n in nodes]
     except (ValueError, binascii.Error) as exc:
         return _fail(RC.SIG_NO_CERT, "X509Certificate không đọc được", f"unreadable X509Certificate: {exc}")
+    # Signers may send the whole chain (.NET X509IncludeOption.WholeChain): the signer's own
+    # certificate is the one registered for the facility; signxml then verifies with it alone.
+    by_fingerprint = {c.fingerprint: c for c in ctx.certificates}
+    cert = next((c for c in chain if c.fingerprint(hashes.SHA256()).hex() in by_fingerprint), chain[0])
     fingerprint = cert.fingerprint(hashes.SHA256()).hex()
     subject = cert.subject.rfc4514_string()
-    registered = next((c for c in ctx.certificates if c.fingerprint == fingerprint), None)
+    registered = by_fingerprint.get(fingerprint)
     if registered is None:
         return _fail(RC.SIG_NOT_REGISTERED,
                      f"chứng thư {subject} (SHA-256 {fingerprint[:16]}…) chưa đăng ký cho cơ sở {ctx.facility_code}",

@@ -137,3 +137,14 @@ def test_a_library_exception_in_the_signature_stage_is_a_finding(cred, monkeypat
     signed = sign(payload(), cred.key_pem, cred.cert_pem)
     [f] = evaluate(signed, ctx(view(cred)), 10**8).findings
     assert f.code == "SIG-015" and "RuntimeError" in f.message_en
+
+
+def test_whole_chain_in_keyinfo_is_accepted(ca, cred):
+    """.NET KeyInfoX509Data(cert, X509IncludeOption.WholeChain): the facility's certificate, then the CA's."""
+    signed = sign(payload(), cred.key_pem, cred.cert_pem, style="dotnet", chain=(ca.cert_pem,))
+    assert signed.count(b"<X509Certificate>") == 2
+    assert codes(evaluate(signed, ctx(view(cred)), 10**8)) == []
+    from cryptography.hazmat.primitives import hashes
+    only_ca_registered = CertificateView(ca.cert.fingerprint(hashes.SHA256()).hex(), ca.cert.not_valid_before_utc,
+                                         ca.cert.not_valid_after_utc, None, ca.cert_pem.decode())
+    assert codes(evaluate(signed, ctx(only_ca_registered), 10**8)) == ["SIG-013"]   # the CA did not sign it
