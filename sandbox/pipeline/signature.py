@@ -56,7 +56,8 @@ class _Verifier(XMLVerifier):
 
     def _c14n(self, nodes, algorithm, inclusive_ns_prefixes=None):
         exclusive = algorithm.value.startswith(C14N_EXCLUSIVE)
-        if isinstance(nodes, etree._Element) and nodes.tag == SIGNED_INFO and not exclusive:
+        inner = isinstance(nodes, etree._Element) and (nodes.tag == SIGNED_INFO or nodes.getparent() is not None)
+        if inner and not exclusive:  # SignedInfo, or an object a reference "#id" signs: in context
             return canonical_subtree(nodes, exclusive=False, with_comments=algorithm.value.endswith("#WithComments"))
         return super()._c14n(nodes, algorithm, inclusive_ns_prefixes)
 
@@ -68,6 +69,11 @@ class _Verifier(XMLVerifier):
             value = node.get("Id") if isinstance(node.tag, str) else None
             if value is not None and not _NCNAME.match(value):
                 del node.attrib["Id"]
+        # What signers put inside ds:Object (SigningTime properties …) is theirs: never read here, and
+        # xmlsec1 does not judge it either.
+        for obj in copy.findall("ds:Object", NS):
+            for child in list(obj):
+                obj.remove(child)
         return super().validate_schema(copy)
 
 
@@ -107,6 +113,34 @@ def verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signature
                      f"{type(exc).__name__} while reading the signature")
 
 
+def _references_refused(signature, references) -> SignatureOutcome | None:
+    """One Reference URI="" with the enveloped transform covers the document; other references may
+    only sign objects inside this Signature (e-invoice signers add a SigningTime property)."""
+    whole = [r for r in references if r.get("URI") == ""]
+    transforms = [t.get("Algorithm") for t in whole[0].findall("ds:Transforms/ds:Transform", NS)] if whole else []
+    if len(whole) != 1 or ENVELOPED not in transforms:
+        uris = ", ".join(repr(r.get("URI")) for r in references) or "(không có)"
+        return _fail(RC.SIG_REFERENCE, f"Reference hiện có: {uris}", f"references found: {uris}")
+    inside = {node.get("Id") for node in signature.iter() if isinstance(node.tag, str) and node.get("Id")
+              and node is not signature}
+    for ref in references:
+        uri = ref.get("URI") or ""
+        if uri and (not uri.startswith("#") or uri[1:] not in inside):
+            return _fail(RC.SIG_REFERENCE, f"Reference {uri!r} không trỏ tới phần tử nằm trong chữ ký",
+                         f"reference {uri!r} does not point inside the signature")
+        odd = [t.get("Algorithm") for t in ref.findall("ds:Transforms/ds:Transform", NS)
+               if t.get("Algorithm") not in ALLOWED_TRANSFORMS]
+        if odd:  # XPath / XSLT transforms could sign less than the document
+            return _fail(RC.SIG_REFERENCE, f"Transform không được chấp nhận: {', '.join(map(str, odd))}",
+                         f"transform not accepted: {', '.join(map(str, odd))}")
+        digest = ref.find("ds:DigestMethod", NS)
+        digest_uri = digest.get("Algorithm", "") if digest is not None else ""
+        if digest_uri not in {d.value for d in ALLOWED_DIGESTS}:
+            return _fail(RC.SIG_ALGORITHM, f"DigestMethod {digest_uri or '(trống)'}; dùng sha256",
+                         f"DigestMethod {digest_uri or '(empty)'}; use sha256", value=digest_uri)
+    return None
+
+
 def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> SignatureOutcome:
     root_path = f"/{root.tag}"
     signatures = root.findall(".//ds:Signature", NS)
@@ -136,19 +170,9 @@ def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signatur
         return _fail(RC.SIG_ALGORITHM, f"SignatureMethod {method_uri or '(trống)'}; dùng rsa-sha256",
                      f"SignatureMethod {method_uri or '(empty)'}; use rsa-sha256", value=method_uri)
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
-    transforms = [t.get("Algorithm") for t in references[0].findall("ds:Transforms/ds:Transform", NS)] if references else []
-    if len(references) != 1 or references[0].get("URI") != "" or ENVELOPED not in transforms:
-        uris = ", ".join(repr(r.get("URI")) for r in references) or "(không có)"
-        return _fail(RC.SIG_REFERENCE, f"Reference hiện có: {uris}", f"references found: {uris}")
-    odd = [t for t in transforms if t not in ALLOWED_TRANSFORMS]
-    if odd:  # XPath / XSLT transforms could sign less than the document
-        return _fail(RC.SIG_REFERENCE, f"Transform không được chấp nhận: {', '.join(map(str, odd))}",
-                     f"transform not accepted: {', '.join(map(str, odd))}")
-    digest = references[0].find("ds:DigestMethod", NS)
-    digest_uri = digest.get("Algorithm", "") if digest is not None else ""
-    if digest_uri not in {d.value for d in ALLOWED_DIGESTS}:
-        return _fail(RC.SIG_ALGORITHM, f"DigestMethod {digest_uri or '(trống)'}; dùng sha256",
-                     f"DigestMethod {digest_uri or '(empty)'}; use sha256", value=digest_uri)
+    refusal = _references_refused(signature, references)
+    if refusal is not None:
+        return refusal
     nodes = signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)
     if not nodes:
         return _fail(RC.SIG_NO_CERT, "KeyInfo không có X509Certificate", "KeyInfo holds no X509Certificate")
@@ -181,16 +205,19 @@ def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signatur
     if ctx.trusted_ca_pem and not _issued_by(cert, ctx.trusted_ca_pem):
         return _fail(RC.SIG_UNTRUSTED, f"nhà phát hành {cert.issuer.rfc4514_string()}",
                      f"issuer {cert.issuer.rfc4514_string()}", value=fingerprint)
+    config = dict(CONFIG, expect_references=len(references))
     try:
-        result = _Verifier().verify(payload, x509_cert=_certificate(registered.pem), parser=signxml_parser(),
-                                    expect_config=SignatureConfiguration(verification_time=now, **CONFIG))
+        results = _Verifier().verify(payload, x509_cert=_certificate(registered.pem), parser=signxml_parser(),
+                                     expect_config=SignatureConfiguration(verification_time=now, **config))
     except InvalidDigest as exc:
         return _fail(RC.SIG_DIGEST, "ký lại sau khi sửa, không sửa hồ sơ sau khi ký", str(exc))
     except etree.DocumentInvalid as exc:
         return _fail(RC.SIG_STRUCTURE, f"theo lược đồ XMLDSig: {str(exc)[:200]}", str(exc)[:300])
     except (InvalidSignature, InvalidInput, SignXMLException) as exc:
         return _fail(RC.SIG_INVALID, "chữ ký không được tạo bằng khóa của chứng thư trong KeyInfo", str(exc)[:300])
-    signed = result.signed_xml
+    results = results if isinstance(results, list) else [results]
+    whole = next(i for i, r in enumerate(references) if r.get("URI") == "")
+    signed = results[whole].signed_xml
     if signed is None or signed.tag != root.tag:
         return _fail(RC.SIG_REFERENCE, "phần được ký không phải toàn bộ hồ sơ", "the signed part is not the document")
     return SignatureOutcome((), signed, fingerprint)

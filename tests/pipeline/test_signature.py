@@ -148,3 +148,14 @@ def test_whole_chain_in_keyinfo_is_accepted(ca, cred):
     only_ca_registered = CertificateView(ca.cert.fingerprint(hashes.SHA256()).hex(), ca.cert.not_valid_before_utc,
                                          ca.cert.not_valid_after_utc, None, ca.cert_pem.decode())
     assert codes(evaluate(signed, ctx(only_ca_registered), 10**8)) == ["SIG-013"]   # the CA did not sign it
+
+
+def test_signing_time_object_with_a_second_reference_is_accepted(cred):
+    """e-invoice style signers add a SigningTime property in an Object, signed by Reference "#SigningTime"."""
+    signed = sign(payload(), cred.key_pem, cred.cert_pem, style="dotnet", signing_time="2026-03-02T08:15:00")
+    assert signed.count(b"<Reference ") == 2
+    assert codes(evaluate(signed, ctx(view(cred)), 10**8)) == []
+    tampered = signed.replace(b"2026-03-02T08:15:00", b"2026-03-03T08:15:00")
+    assert codes(evaluate(tampered, ctx(view(cred)), 10**8)) == ["SIG-012"]
+    outside = signed.replace(b'URI="#SigningTime"', b'URI="#elsewhere"')
+    assert codes(evaluate(outside, ctx(view(cred)), 10**8)) == ["SIG-004"]
