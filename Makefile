@@ -20,7 +20,7 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test,load]"
 
 demo: install
-	$(BIN)/skdt-sandbox demo
+	$(BIN)/skdt-sandbox demo --url http://$(HOST):$(PORT)
 	$(BIN)/skdt-sandbox serve --host $(HOST) --port $(PORT)
 
 serve: install

@@ -99,7 +99,9 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
 @click.command("demo")
 @click.option("--seed", default=2733, show_default=True)
 @click.option("--pki-dir", type=click.Path(path_type=Path), default=ROOT / "var" / "demo-pki", show_default=True)
-def demo_command(seed, pki_dir):
+@click.option("--url", "base_url", default="http://127.0.0.1:8000", show_default=True,
+              help="where the sandbox will be served (printed in the banner)")
+def demo_command(seed, pki_dir, base_url):
     """Nạp dữ liệu mẫu: 79 cơ sở, tài khoản, chứng thư thử nghiệm, hồ sơ đã tiếp nhận."""
     from sandbox.storage.migrate import upgrade
     settings = Settings.from_env()
@@ -111,10 +113,11 @@ def demo_command(seed, pki_dir):
     for acc in result["accounts"]:
         click.echo(f"  {acc.username:<18} {acc.password:<14} {acc.facility}")
     click.echo(f"Khóa và chứng thư thử nghiệm: {result['pkiDir']}")
-    click.echo(f"VNeID (http://127.0.0.1:8000/vneid/): {', '.join(VNEID_DEMO)} · mật khẩu {VNEID_PASSWORD} · "
+    click.echo(f"VNeID ({base_url}/vneid/): {', '.join(VNEID_DEMO)} · mật khẩu {VNEID_PASSWORD} · "
                f"passcode {VNEID_PASSCODE}")
     click.echo(f"Admin token (X-Admin-Token): {settings.admin_token}")
-    click.echo("Chứng nhận sẵn sàng (certification): http://127.0.0.1:8000/portal/chung-nhan · "
-               "API http://127.0.0.1:8000/conformance/api/ui/ · HIS tham chiếu: python -m conformance.reference_his "
-               f"http://127.0.0.1:8000 58001_BV Demo@58001 --key {result['pkiDir']}/58001.key.pem "
+    click.echo(f"Cổng (gateway): {base_url}/ · Swagger {base_url}/ui/ · portal {base_url}/portal/")
+    click.echo(f"Chứng nhận sẵn sàng (certification): {base_url}/portal/chung-nhan · "
+               f"API {base_url}/conformance/api/ui/ · HIS tham chiếu: python -m conformance.reference_his "
+               f"{base_url} 58001_BV Demo@58001 --key {result['pkiDir']}/58001.key.pem "
                f"--cert {result['pkiDir']}/58001.cert.pem")
