@@ -38,7 +38,7 @@ def _his(base, credential, defects=()):
     return ReferenceHis(base, "58001_BV", PASSWORD, "58001", credential, defects=frozenset(defects))
 
 
-def test_reference_his_passes_every_check_and_is_certified(live):
+def test_reference_his_passes_every_check_and_is_certified(live, ctx):
     base, credential, issuer_dir = live
     out = _his(base, credential).run_session()
     report = out["report"]
@@ -55,6 +55,11 @@ def test_reference_his_passes_every_check_and_is_certified(live):
     assert "HỢP LỆ" in page and "58001" in page
     tampered = certificate["token"][:-4] + ("AAAA" if not certificate["token"].endswith("AAAA") else "BBBB")
     assert httpx.post(f"{base}/conformance/api/certificates/verify", json={"token": tampered}).json()["hopLe"] is False
+    from conformance import service
+    service.revoke(ctx, certificate["id"], "phần mềm đã đổi phiên bản")
+    revoked = httpx.get(f"{base}/conformance/api/certificates/{certificate['id']}").json()
+    assert revoked["hopLe"] is False and "thu hồi" in revoked["lyDo"]
+    assert "KHÔNG HỢP LỆ" in httpx.get(f"{base}/chung-nhan/{certificate['id']}").text
 
 
 def test_reports_in_every_format_and_no_access_across_facilities(live):
