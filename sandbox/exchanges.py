@@ -29,6 +29,17 @@ def open_session(ctx: Context, facility_code: str) -> str | None:
             CertificationSession.facility_code == facility_code, CertificationSession.state == "open")).first()
 
 
+def facility_of_token(ctx: Context, token_digest: str) -> str:
+    """The facility of the open session that already used this token (refused tokens stay attributable)."""
+    if not token_digest:
+        return ""
+    with ctx.db.read() as s:
+        row = s.execute(select(CertificationSession.facility_code).join(
+            Exchange, Exchange.session_id == CertificationSession.id).where(
+            Exchange.token_digest == token_digest, CertificationSession.state == "open")).first()
+    return row[0] if row else ""
+
+
 def record(ctx: Context, facility_code: str, **fields) -> None:
     """Add one exchange to the facility's open session (no-op when none is open)."""
     session_id = open_session(ctx, facility_code)

@@ -45,12 +45,15 @@ def recorded(operation: str):
                 body, status = out if isinstance(out, tuple) else (out, 200)
             note = flask.g.exchange
             username = note.get("username", "")
-            facility = note.get("facility") or exchanges.facility_of(context(), username)
+            token = _token_digest()
+            # Attributed to a facility only when authenticated, or when the (refused) token is one this
+            # facility's session already used: a token's HMAC cannot be forged by someone else.
+            facility = note.get("facility") or exchanges.facility_of_token(context(), token)
             if facility and isinstance(body, dict):
                 exchanges.record(context(), facility, username=username, operation=operation, http_status=status,
                                  ma_ket_qua=str(body.get("maKetQua", "")), ma_loi=str(body.get("maLoi", "")),
                                  ma_giao_dich=body.get("maGiaoDich") or note.get("ma_giao_dich", ""),
-                                 content_sha256=note.get("content", ""), token_digest=_token_digest(),
+                                 content_sha256=note.get("content", ""), token_digest=token,
                                  fault=note.get("fault", ""), subject=note.get("subject", ""))
             return out
         return wrapper
@@ -64,9 +67,10 @@ def _token_digest() -> str:
     return keyed_digest(context().settings.secret_key, headers.get("accessToken", ""), headers.get("tokenId", ""))
 
 
-def _fault(username: str, operation: str) -> str:
+def _fault(username: str, facility: str, operation: str) -> str:
+    """The fault for an *authenticated* caller (nobody can spend another facility's faults or write to
+    its session's exchange log by claiming its username)."""
     ctx = context()
-    facility = exchanges.facility_of(ctx, username)
     flask.g.exchange.update(username=username, facility=facility)
     name = faults.pending(ctx, username, facility, operation, flask.request.headers.get(faults.HEADER))
     flask.g.exchange["fault"] = name
@@ -99,10 +103,10 @@ def take_token(body: dict):
 @answer_errors
 def _take_token(body: dict):
     ctx = context()
-    if _fault(str(body.get("username", "")).strip(), faults.ANY) == "maintenance":
-        raise _Unavailable(ResultCode.MAINTENANCE)
     issued = auth.take_token(ctx, str(body.get("username", "")).strip(), str(body.get("password", "")),
                              client_ip())
+    if _fault(issued.username, exchanges.facility_of(ctx, issued.username), faults.ANY) == "maintenance":
+        raise _Unavailable(ResultCode.MAINTENANCE)
     return {"maKetQua": ResultCode.OK.value, "thongDiep": "Lấy token thành công",
             "APIKey": {"access_token": issued.access_token, "id_token": issued.id_token,
                        "token_type": "Bearer", "username": issued.username,
@@ -122,7 +126,9 @@ def _submit_checked(endpoint_name: str, body: dict):
     headers = {k: flask.request.headers.get(k) for k in ("accessToken", "tokenId", "passwordHash")}
     content = "".join(str(body.get("fileHSBase64") or "").split())
     flask.g.exchange["content"] = hashlib.sha256(content.encode("ascii", "replace")).hexdigest() if content else ""
-    fault = _fault(str(body.get("username") or "").strip(), faults.SUBMISSION)
+    caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"), headers.get("passwordHash"),
+                               client_ip())
+    fault = _fault(caller.username, caller.facility_code, faults.SUBMISSION)
     _refuse_by_fault(fault)
     if fault == "token_refused":
         auth.withdraw_token(ctx, headers.get("accessToken"), headers.get("tokenId"))
@@ -207,7 +213,7 @@ def _result(maGiaoDich: str):
     caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
                                headers.get("passwordHash"), client_ip())
     flask.g.exchange["ma_giao_dich"] = maGiaoDich.strip()[:40]
-    fault = _fault(caller.username, faults.RESULT)
+    fault = _fault(caller.username, caller.facility_code, faults.RESULT)
     if fault == "maintenance":
         raise _Unavailable(ResultCode.MAINTENANCE)
     with ctx.db.read() as s:

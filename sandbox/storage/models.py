@@ -294,7 +294,7 @@ class CertificationSession(Base):
 class Exchange(Base):
     """One gateway call of a facility whose certification session is open (what the checks judge)."""
     __tablename__ = "exchange"
-    __table_args__ = (Index("ix_exchange_session", "session_id", "at"),)
+    __table_args__ = (Index("ix_exchange_session", "session_id", "at"), Index("ix_exchange_token", "token_digest"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(TZ)

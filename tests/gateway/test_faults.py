@@ -58,3 +58,12 @@ def test_unknown_profile_is_a_coded_refusal(client, his):
     assert bad.status_code == 400
     missing = client.put("/admin/api/accounts/nobody/fault", json={"profile": "slow"}, headers=ADMIN)
     assert missing.status_code == 404 and missing.json()["maLoi"] == "4041"
+
+
+def test_nobody_can_spend_another_facilitys_faults_by_claiming_its_username(ctx, his, client):
+    faults.set_account_fault(ctx, his.username, "burst_503", 1)
+    forged = client.post("/api/qd130/guiHoSoXmlQD3176", data={**his.form(episode_envelope()), "username": his.username},
+                         headers={"accessToken": "forged", "tokenId": "forged", "passwordHash": "0" * 32})
+    assert forged.json()["maLoi"] == "4013"
+    assert faults.list_faults(ctx)[0]["remaining"] == 1          # untouched by the outsider
+    assert his.submit(episode_envelope()).status_code == 503     # the facility's own call meets it

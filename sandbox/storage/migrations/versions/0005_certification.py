@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column('fault', sa.String(32), nullable=False),
         sa.Column('subject', sa.String(100), nullable=False))
     op.create_index('ix_exchange_session', 'exchange', ['session_id', 'at'])
+    op.create_index('ix_exchange_token', 'exchange', ['token_digest'])
     op.create_table(
         'attestation',
         sa.Column('id', sa.Integer(), primary_key=True, autoincrement=True),
