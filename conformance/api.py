@@ -8,7 +8,7 @@ from sandbox import auth
 from sandbox.api.common import answer_errors, client_ip, context
 
 from . import service
-from .reports import WRITERS
+from .reports import SUFFIX, WRITERS
 
 
 def _caller():
@@ -52,7 +52,7 @@ def close_session(session_id):
 def report(session_id, format="json"):
     data = service.progress(context(), session_id, _caller().facility_code)
     writer, mime = WRITERS[format]
-    name = {"json": "report.json", "junit": "junit.xml", "html": "report.html", "xlsx": "checklist.xlsx"}[format]
+    name = SUFFIX[format]
     return flask.Response(writer(data), mimetype=mime.split(";")[0],
                           headers={"Content-Disposition": f'attachment; filename="{session_id}-{name}"'})
 

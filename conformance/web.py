@@ -10,7 +10,7 @@ from sandbox.errors import SandboxError
 from sandbox.web.portal import login_required
 
 from . import service
-from .reports import WRITERS
+from .reports import SUFFIX, WRITERS
 from .suite import ATTESTED, SUITE
 
 blueprint = flask.Blueprint("conformance", __name__, template_folder="templates")
@@ -82,7 +82,7 @@ def session_report(session_id: str, fmt: str):
     except SandboxError:
         flask.abort(404)
     writer, mime = WRITERS[fmt]
-    name = {"json": "report.json", "junit": "junit.xml", "html": "report.html", "xlsx": "checklist.xlsx"}[fmt]
+    name = SUFFIX[fmt]
     return flask.Response(writer(report), mimetype=mime.split(";")[0],
                           headers={"Content-Disposition": f'attachment; filename="{session_id}-{name}"'})
 

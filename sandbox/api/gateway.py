@@ -38,7 +38,10 @@ def recorded(operation: str):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             flask.g.exchange = {}
-            out = fn(*args, **kwargs)
+            try:
+                out = fn(*args, **kwargs)
+            except _Unavailable as exc:      # a fault answered with a 5xx status
+                out = _fault_answer(exc)
             if isinstance(out, flask.Response):
                 body, status = (out.get_json(silent=True) or {}), out.status_code
             else:
@@ -93,15 +96,8 @@ def _fault_answer(exc: _Unavailable):
 
 
 @recorded("token")
-def take_token(body: dict):
-    try:
-        return _take_token(body)
-    except _Unavailable as exc:
-        return _fault_answer(exc)
-
-
 @answer_errors
-def _take_token(body: dict):
+def take_token(body: dict):
     ctx = context()
     issued = auth.take_token(ctx, str(body.get("username", "")).strip(), str(body.get("password", "")),
                              client_ip())
@@ -113,15 +109,8 @@ def _take_token(body: dict):
                        "expires_in": issued.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")}}
 
 
-def _submit(endpoint_name: str, body: dict):
-    try:
-        return _submit_checked(endpoint_name, body)
-    except _Unavailable as exc:
-        return _fault_answer(exc)
-
-
 @answer_errors
-def _submit_checked(endpoint_name: str, body: dict):
+def _submit(endpoint_name: str, body: dict):
     ctx = context()
     headers = {k: flask.request.headers.get(k) for k in ("accessToken", "tokenId", "passwordHash")}
     content = "".join(str(body.get("fileHSBase64") or "").split())
@@ -199,15 +188,8 @@ def render_result(sub) -> dict:
 
 
 @recorded("result")
-def result(maGiaoDich: str):
-    try:
-        return _result(maGiaoDich)
-    except _Unavailable as exc:
-        return _fault_answer(exc)
-
-
 @answer_errors
-def _result(maGiaoDich: str):
+def result(maGiaoDich: str):
     ctx = context()
     headers = flask.request.headers
     caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
