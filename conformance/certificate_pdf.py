@@ -11,7 +11,7 @@ from sandbox.health_book.pdf import _font
 from .certificate import short_digest
 
 
-def _qr(pdf, text: str, x: float, y: float, size: float) -> None:
+def draw_qr(pdf, text: str, x: float, y: float, size: float) -> None:
     import qrcode
     qr = qrcode.QRCode(border=2)
     qr.add_data(text)
@@ -60,7 +60,7 @@ def certificate_pdf(token: str, claims: dict, verify_url: str) -> bytes:
         pdf.cell(55, 8, label)
         pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
     y = pdf.get_y() + 8
-    _qr(pdf, verify_url, 15, y, 45)
+    draw_qr(pdf, verify_url, 15, y, 45)
     pdf.set_xy(65, y + 4)
     pdf.set_font("DejaVu", size=9)
     pdf.multi_cell(0, 5, f"Quét mã QR để kiểm tra chứng nhận trực tuyến (kể cả thu hồi):\n{verify_url}\n"

@@ -15,7 +15,8 @@ from .storage.models import Account, Certificate, Facility
 
 
 def facility_dict(f: Facility) -> dict:
-    return {"code": f.code, "name": f.name, "provinceCode": f.province_code, "status": f.status}
+    return {"code": f.code, "name": f.name, "provinceCode": f.province_code, "districtCode": f.district_code,
+            "status": f.status}
 
 
 def account_dict(a: Account) -> dict:
@@ -40,9 +41,11 @@ def certificate_dict(c: Certificate, now=None) -> dict:
 
 
 # --- facilities --------------------------------------------------------------------------------
-def add_facility(ctx: Context, code: str, name: str) -> dict:
+def add_facility(ctx: Context, code: str, name: str, district_code: str = "") -> dict:
     with ctx.db.session() as s:
-        return facility_dict(registry.add_facility(s, code.strip(), name, ctx.clock.now()))
+        facility = registry.add_facility(s, code.strip(), name, ctx.clock.now())
+        facility.district_code = district_code.strip()[:3]
+        return facility_dict(facility)
 
 
 def set_facility_status(ctx: Context, code: str, status: str) -> dict:
@@ -60,9 +63,12 @@ def seed_facilities(ctx: Context) -> int:
     added = 0
     with ctx.db.session() as s:
         for seed in ninh_thuan_facilities():
-            if s.get(Facility, seed.code) is None:
-                registry.add_facility(s, seed.code, seed.name, ctx.clock.now())
+            existing = s.get(Facility, seed.code)
+            if existing is None:
+                registry.add_facility(s, seed.code, seed.name, ctx.clock.now()).district_code = seed.district_code
                 added += 1
+            elif not existing.district_code:
+                existing.district_code = seed.district_code
     return added
 
 

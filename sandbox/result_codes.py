@@ -130,6 +130,18 @@ class ResultCode(str, Enum):
     VNEID_NOT_DEPENDANT = _c("4307", "403", 403, False, "request",
                              "Bạn chỉ quản lý được Sổ sức khỏe của trẻ em dưới 14 tuổi do bạn giám hộ",
                              "You can only manage the books of children under 14 in your care")
+    # Province users (Sở Y tế, BHXH tỉnh) on /so-y-te/
+    PROVINCE_LOGIN_FAILED = _c("4201", "401", 401, False, "request",
+                               "Tên đăng nhập hoặc mật khẩu không đúng", "Wrong username or password")
+    PROVINCE_LOCKED = _c("4202", "401", 401, False, "request",
+                         "Đăng nhập sai quá số lần quy định, tài khoản tạm khóa", "Too many wrong attempts: locked for a while")
+    PROVINCE_SESSION = _c("4203", "401", 401, False, "request",
+                          "Phiên làm việc không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại",
+                          "Session missing or expired, log in again")
+    PROVINCE_SCOPE = _c("4204", "403", 403, False, "request",
+                        "Cơ sở này không thuộc tỉnh bạn quản lý", "This facility is not in your province")
+    SIGN_OFF_PRECONDITION = _c("4205", "409", 409, False, "request",
+                               "Chưa đủ điều kiện xác nhận sẵn sàng", "The facility cannot be signed off yet")
     SHARE_CODE_INVALID = _c("4308", "403", 403, False, "request",
                             "Mã chia sẻ không đúng, đã hết hạn hoặc đã bị thu hồi",
                             "Share code unknown, expired or revoked")

@@ -68,3 +68,10 @@ def succeeded(ctx: Context, realm: str, account: str, address: str | None) -> No
         row = s.get(LoginThrottle, _keys(realm, account, address)[1])
         if row is not None:
             s.delete(row)
+
+
+def clear(ctx: Context, realm: str, account: str) -> None:
+    """An administrator unlocks an account (from every address)."""
+    from sqlalchemy import delete
+    with ctx.db.session() as s:
+        s.execute(delete(LoginThrottle).where(LoginThrottle.key.like(f"{realm}|{account}|%")))

@@ -1,5 +1,5 @@
-"""Import direction (DESIGN.md §2): conformance → sandbox, fixtures; demo → sandbox, fixtures;
-fixtures → sandbox.reference only; sandbox imports none of them.  Modules stay small and say their
+"""Import direction (DESIGN.md §2): conformance → sandbox, fixtures; province → sandbox, conformance;
+demo → sandbox, fixtures, conformance, province; fixtures → sandbox.reference only; sandbox imports none of them.  Modules stay small and say their
 responsibility."""
 
 import ast
@@ -22,7 +22,14 @@ def imports(package: str):
 
 
 def test_sandbox_imports_neither_fixtures_nor_conformance():
-    bad = [(str(p), m) for p, m in imports("sandbox") if m.split(".")[0] in ("fixtures", "conformance", "demo")]
+    bad = [(str(p), m) for p, m in imports("sandbox") if m.split(".")[0] in ("fixtures", "conformance", "demo", "province")]
+    assert bad == []
+
+
+def test_province_uses_the_sandbox_and_the_harness_only():
+    bad = [(str(p), m) for p, m in imports("province") if m.split(".")[0] in ("fixtures", "demo")]
+    assert bad == []
+    bad = [(str(p), m) for p, m in imports("conformance") if m.split(".")[0] == "province"]
     assert bad == []
 
 
@@ -40,7 +47,7 @@ def test_fixtures_import_only_sandbox_reference():
 
 
 def test_modules_have_a_docstring_and_stay_small():
-    for package in ("sandbox", "fixtures", "conformance", "demo"):
+    for package in ("sandbox", "fixtures", "conformance", "demo", "province"):
         for path in (ROOT / package).rglob("*.py"):
             if "migrations" in path.parts or path.name == "__init__.py" and not path.read_text().strip():
                 continue

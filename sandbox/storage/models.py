@@ -23,6 +23,7 @@ class Facility(Base):
     province_code: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended
     created_at: Mapped[datetime] = mapped_column(TZ)
+    district_code: Mapped[str] = mapped_column(String(3), default="")  # GSO district code (2024 units)
 
 
 class Account(Base):
@@ -98,6 +99,7 @@ class Episode(Base):
     __tablename__ = "episode"
     __table_args__ = (Index("ix_episode_facility_malk", "facility_code", "ma_lk"),
                       Index("ix_episode_submission", "submission_id"),
+                      Index("ix_episode_facility_created", "facility_code", "created_at", "status"),
                       # at most one current (accepted, not replaced) version per facility + MA_LK
                       Index("uq_episode_current", "facility_code", "ma_lk", unique=True,
                             sqlite_where=text("is_current"), postgresql_where=text("is_current")))
@@ -119,6 +121,7 @@ class Episode(Base):
     personal_id: Mapped[str] = mapped_column(String(15), default="", index=True)
     admitted_at: Mapped[str] = mapped_column(String(12), default="")   # NGAY_VAO yyyyMMddHHmm
     discharged_at: Mapped[str] = mapped_column(String(12), default="")  # NGAY_RA
+    ma_loai_kcb: Mapped[str] = mapped_column(String(2), default="")    # form of care (QĐ 2733 Đ8 counts)
     facts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
@@ -161,6 +164,8 @@ class Citizen(Base):
     phone: Mapped[str] = mapped_column(String(15), default="")
     guardian_id: Mapped[str] = mapped_column(String(12), default="")   # parent/guardian (children < 14)
     vneid_level: Mapped[int] = mapped_column(Integer, default=2)
+    district_code: Mapped[str] = mapped_column(String(3), default="")  # where the campaign counts them
+    commune: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Card(Base):
@@ -351,3 +356,83 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(TZ)
     locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+
+
+class ProvinceUser(Base):
+    """A Sở Y tế or BHXH tỉnh user of the province pages, bound to one province."""
+    __tablename__ = "province_user"
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    organisation: Mapped[str] = mapped_column(String(8))          # SYT | BHXH
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class ProvinceSetting(Base):
+    """What a province sets: the board's window, the grace-period threshold, the campaign's dates."""
+    __tablename__ = "province_setting"
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    window_days: Mapped[int] = mapped_column(Integer, default=30)
+    grace_days: Mapped[int] = mapped_column(Integer, default=7)
+    grace_threshold: Mapped[float] = mapped_column(Float, default=0.05)
+    campaign_start: Mapped[str] = mapped_column(String(8), default="")   # yyyyMMdd
+    campaign_end: Mapped[str] = mapped_column(String(8), default="")
+
+
+class SignOff(Base):
+    """A province's decision on a facility's readiness, on the evidence of a readiness certificate."""
+    __tablename__ = "sign_off"
+    __table_args__ = (Index("ix_sign_off_facility", "facility_code", "decided_at"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    facility_code: Mapped[str] = mapped_column(String(5))
+    province_code: Mapped[str] = mapped_column(String(2))
+    decision: Mapped[str] = mapped_column(String(8))             # ready | refused
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(TZ)
+    certificate_id: Mapped[str] = mapped_column(String(32), default="")
+    report_sha256: Mapped[str] = mapped_column(String(64), default="")
+    token: Mapped[str] = mapped_column(Text, default="")         # the signed statement (decision "ready")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    withdrawn_reason: Mapped[str] = mapped_column(String(255), default="")
+
+
+class CampaignTarget(Base):
+    """A campaign target per district (and commune when given), loaded from the province's CSV."""
+    __tablename__ = "campaign_target"
+    __table_args__ = (UniqueConstraint("province_code", "district_code", "commune", "indicator"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    district_code: Mapped[str] = mapped_column(String(3))
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    indicator: Mapped[str] = mapped_column(String(16))           # level2 | card | book
+    target: Mapped[int] = mapped_column(Integer)
+
+
+class ReportFiling(Base):
+    """A report the province marked as filed (daily, weekly, end of campaign, six-monthly)."""
+    __tablename__ = "report_filing"
+    __table_args__ = (UniqueConstraint("province_code", "kind", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(16))                # daily | weekly | final | periodic
+    period: Mapped[str] = mapped_column(String(16))              # 2024-12-05 | 2024-W49 | final | 2024-H2
+    filed_by: Mapped[str] = mapped_column(String(100))
+    filed_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class PeriodicNote(Base):
+    """Difficulties and proposals of the six-monthly report (QĐ 2733 Đ8), per facility or province ("")."""
+    __tablename__ = "periodic_note"
+    __table_args__ = (UniqueConstraint("province_code", "facility_code", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    facility_code: Mapped[str] = mapped_column(String(5), default="")
+    period: Mapped[str] = mapped_column(String(7))               # 2026-H2
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    declared: Mapped[dict] = mapped_column(JSON, default=dict)   # visits the facility counted, per form × BHYT
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(TZ)

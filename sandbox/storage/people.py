@@ -22,7 +22,8 @@ DATE8 = re.compile(r"^\d{4}(\d{4})$")
 FIELDS = {
     "staff": ("facility_code", "personal_id", "full_name", "practitioner_code", "can_lookup"),
     "departments": ("facility_code", "code", "name"),
-    "citizens": ("personal_id", "full_name", "birth_date", "sex", "address", "phone", "guardian_id", "vneid_level"),
+    "citizens": ("personal_id", "full_name", "birth_date", "sex", "address", "phone", "guardian_id", "vneid_level",
+                 "district_code", "commune"),
     "cards": ("number", "personal_id", "full_name", "birth_date", "sex", "address", "ma_dkbd", "issuer", "valid_from",
               "valid_to", "area", "five_years_from", "status", "reduction", "replaced_by", "manager", "simulate"),
 }

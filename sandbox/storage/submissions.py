@@ -110,7 +110,8 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime,
                           is_current=disposition in ("new", "replacement"), version=version,
                           created_at=now, card_number=facts.get("MA_THE_BHYT", "").split(";")[-1][:15],
                           personal_id=facts.get("SO_CCCD", "")[:15], admitted_at=facts.get("NGAY_VAO", "")[:12],
-                          discharged_at=facts.get("NGAY_RA", "")[:12], facts=facts)
+                          discharged_at=facts.get("NGAY_RA", "")[:12], ma_loai_kcb=facts.get("MA_LOAI_KCB", "")[:2],
+                          facts=facts)
             s.add(episode)
             if episode.is_current and rec.entry:
                 s.flush()

@@ -7,14 +7,16 @@ import html
 import flask
 
 blueprint = flask.Blueprint("home", __name__)
-API_PREFIXES = ("/api/", "/admin/api", "/vneid/api", "/conformance/api")
+API_PREFIXES = ("/api/", "/admin/api", "/vneid/api", "/conformance/api", "/so-y-te/api")
 LINKS = (("/portal/", "Cổng tiếp nhận — danh sách tiếp nhận của cơ sở", "facility portal"),
          ("/portal/chung-nhan", "Chứng nhận sẵn sàng liên thông của phần mềm HIS", "certification sessions"),
          ("/vneid/", "VNeID — Sổ sức khỏe điện tử (giao diện di động)", "VNeID health book"),
          ("/ui/", "Tài liệu API của Cổng (Swagger)", "gateway API"),
          ("/conformance/api/ui/", "Tài liệu API chứng nhận", "conformance API"),
          ("/vneid/api/ui/", "Tài liệu API VNeID", "VNeID API"),
-         ("/admin/api/ui/", "Tài liệu API quản trị (X-Admin-Token)", "admin API"))
+         ("/admin/api/ui/", "Tài liệu API quản trị (X-Admin-Token)", "admin API"),
+         ("/so-y-te/", "Sở Y tế, BHXH tỉnh — bảng sẵn sàng, xác nhận, báo cáo", "province board"),
+         ("/so-y-te/api/ui/", "Tài liệu API của tỉnh", "province API"))
 
 
 def is_page(path: str) -> bool:

@@ -22,7 +22,7 @@ def test_admin_token_required(client):
 def test_facility_lifecycle(client):
     created = client.post("/admin/api/facilities", json={"code": "58120", "name": "Phòng khám Mới"}, headers=H)
     assert created.status_code == 201 and created.json() == {
-        "code": "58120", "name": "Phòng khám Mới", "provinceCode": "58", "status": "active"}
+        "code": "58120", "name": "Phòng khám Mới", "provinceCode": "58", "districtCode": "", "status": "active"}
     assert client.post("/admin/api/facilities", json={"code": "58120", "name": "x"}, headers=H).json()["maLoi"] == "4091"
     bad = client.post("/admin/api/facilities", json={"code": "5812", "name": "x"}, headers=H)
     assert bad.status_code == 422 and bad.json()["maLoi"] == "4221" and "QĐ 384" in bad.json()["thongDiep"]

@@ -34,7 +34,8 @@ def test_facility_account_cert_clock_round_trip(run, tmp_path):
     assert "suspended" in run("facility", "suspend", "58120").output
     assert "active" in run("facility", "activate", "58120").output
     listed = json.loads(run("facility", "list", "--json").output)
-    assert listed == [{"code": "58120", "name": "Phòng khám Đa khoa Mới", "provinceCode": "58", "status": "active"}]
+    assert listed == [{"code": "58120", "name": "Phòng khám Đa khoa Mới", "provinceCode": "58", "districtCode": "",
+                       "status": "active"}]
 
     run("account", "add", "58120_BV", "--facility", "58120", "--password", "Str0ng@pass", "--ip", "203.0.113.9")
     accounts = json.loads(run("account", "list", "--json").output)
