@@ -121,6 +121,11 @@ class Period:
     until: datetime
     due: datetime
 
+    @property
+    def opens(self) -> datetime | None:
+        """From when the report can be made: the end of the campaign for the final report."""
+        return self.until if self.kind == "final" else self.since
+
 
 def _at(day: date, t: time) -> datetime:
     return datetime.combine(day, t, VN_TZ)
@@ -240,7 +245,7 @@ def schedule(ctx: Context, who: ProvinceCaller) -> list[dict]:
             state = "filed_late" if as_utc(f.filed_at) > p.due else "filed"
         elif now > p.due:
             state = "late"
-        elif p.since is None or now >= p.since:
+        elif p.opens is None or now >= p.opens:
             state = "due"
         else:
             state = "upcoming"

@@ -53,6 +53,8 @@ def _problem_handler(settings: Settings):
             status, detail = 400, f"form: {exc.message}"
         if status in (401, 403) and request.url.path.startswith("/admin/"):
             code, vi, en = ResultCode.ADMIN_TOKEN_INVALID, "gửi header X-Admin-Token", "send the X-Admin-Token header"
+        elif status == 401:
+            code, vi, en = ResultCode.UNAUTHENTICATED, "thiếu thông tin xác thực", "credentials missing"
         elif status == 404:
             code, vi, en = ResultCode.NOT_FOUND, f"không có đường dẫn {request.url.path}", f"no route {request.url.path}"
         elif status == 413:
