@@ -108,6 +108,8 @@ def demo_command(seed, pki_dir, base_url):
     upgrade(settings.database_url)
     ctx = Context.create(settings)
     result = load_demo(ctx, pki_dir, seed=seed)
+    from .province import load_province_demo
+    province_users = load_province_demo(ctx, seed)
     click.echo(f"Cơ sở mới: {result['facilitiesAdded']} · giao dịch mẫu: {len(result['transactions'])}")
     click.echo("Tài khoản mẫu (username / mật khẩu / cơ sở) — chỉ dùng trong sandbox:")
     for acc in result["accounts"]:
@@ -115,6 +117,8 @@ def demo_command(seed, pki_dir, base_url):
     click.echo(f"Khóa và chứng thư thử nghiệm: {result['pkiDir']}")
     click.echo(f"VNeID ({base_url}/vneid/): {', '.join(VNEID_DEMO)} · mật khẩu {VNEID_PASSWORD} · "
                f"passcode {VNEID_PASSCODE}")
+    click.echo(f"Sở Y tế / BHXH tỉnh ({base_url}/so-y-te/): "
+               + " · ".join(f"{u} / {p} ({o})" for u, p, o in province_users))
     click.echo(f"Admin token (X-Admin-Token): {settings.admin_token}")
     click.echo(f"Cổng (gateway): {base_url}/ · Swagger {base_url}/ui/ · portal {base_url}/portal/")
     click.echo(f"Chứng nhận sẵn sàng (certification): {base_url}/portal/chung-nhan · "

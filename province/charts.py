@@ -21,7 +21,8 @@ def bars(title: str, items: list[tuple[str, int]], *, unit: str = "", width: int
     for i, (label, value) in enumerate(items):
         y = 30 + i * row
         length = 0 if top == 0 else int((width - label_w - 70) * value / top)
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(str(label))[:40]}</text>')
+        text = str(label) if len(str(label)) <= 30 else str(label)[:29] + "…"
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12"><title>{escape(str(label))}</title>{escape(text)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{max(length, 1)}" height="16" '
                      f'fill="{COLOURS[i % len(COLOURS)]}"/>')
         parts.append(f'<text x="{label_w + length + 6}" y="{y + 15}" font-size="12">{value:,}{escape(unit)}</text>'

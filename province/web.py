@@ -309,3 +309,15 @@ def pct(value):
 def vn_day(value):
     from sandbox.clock import VN_TZ, as_utc
     return as_utc(value).astimezone(VN_TZ).strftime("%d/%m/%Y") if value else ""
+
+
+@blueprint.app_template_filter("period_vi")
+def period_vi(label: str) -> str:
+    """2024-12-05 → 05/12/2024, 2024-W49 → tuần 49/2024, final → cả chiến dịch, 2026-H2 → 6 tháng cuối năm 2026."""
+    if len(label) == 10 and label[4] == "-":
+        return f"{label[8:]}/{label[5:7]}/{label[:4]}"
+    if "-W" in label:
+        return f"tuần {label[6:]}/{label[:4]}"
+    if "-H" in label:
+        return f"6 tháng {'đầu' if label.endswith('1') else 'cuối'} năm {label[:4]}"
+    return "cả chiến dịch" if label == "final" else label
