@@ -15,7 +15,7 @@ from tests.plugins.live import free_port, start_server
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = [("gateway.yaml", ""), ("admin.yaml", "/admin/api"), ("vneid.yaml", "/vneid/api"),
-         ("conformance.yaml", "/conformance/api")]
+         ("conformance.yaml", "/conformance/api"), ("province.yaml", "/so-y-te/api")]
 EXAMPLES = int(os.environ.get("SANDBOX_SCHEMATHESIS_EXAMPLES", "25"))
 
 
@@ -34,8 +34,10 @@ def sandbox(tmp_path_factory):
     md5 = hashlib.md5(b"Demo@58001").hexdigest().upper()
     key = httpx.post(f"{base}/api/token/take", data={"username": "58001_BV", "password": md5}).json()["APIKey"]
     vneid = httpx.post(f"{base}/vneid/api/login", json={"soDinhDanh": "058085000001", "matKhau": "Vneid@2026"}).json()
+    province = httpx.post(f"{base}/so-y-te/api/token", json={"username": "syt.ninhthuan", "password": "SoYTe@2026"}).json()
     headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5,
-               "X-Admin-Token": "st-admin-token", "X-VNeID-Session": vneid["phien"]}
+               "X-Admin-Token": "st-admin-token", "X-VNeID-Session": vneid["phien"],
+               "Authorization": f"Bearer {province['token']}"}
     yield base, headers
     server.terminate()
     server.wait(timeout=10)
