@@ -72,11 +72,12 @@ def load(ctx: Context, episodes: int) -> dict:
                          "profile": "QD3176", "kind": "HOSO", "loai_ho_so": "130", "payload": b"", "payload_sha256": "",
                          "received_at": at, "status": "DA_XU_LY", "processed_at": at, "attempts": 1, "findings": [],
                          "records": []})
+            error = "" if ok else rng.choice(["XSD-001", "SIG-001", "DAYS-01"])
             eps.append({"id": next_id, "submission_id": sid, "position": 0, "facility_code": code, "ma_lk": f"LK{i}",
                         "status": "HOP_LE" if ok else "KHONG_HOP_LE", "disposition": "new" if ok else "rejected",
                         "content_sha256": "", "is_current": ok, "version": 1 if ok else 0, "created_at": at,
                         "card_number": "DN4585800000001" if ok and i % 5 else "", "ma_loai_kcb": "01" if ok else "",
-                        "findings": [] if ok else [{"code": rng.choice(["XSD-001", "SIG-001", "DAYS-01"]), "severity": "LOI"}],
+                        "findings": [] if ok else [{"code": error, "severity": "LOI"}], "error_code": error,
                         "facts": {}})
             if ok:
                 delay = timedelta(hours=30) if i % 10 == 0 else timedelta(minutes=20)

@@ -53,6 +53,7 @@ class Row:
     certified_at: datetime | None
     sign_off: str                   # "" | ready | refused | withdrawn
     grace: dict | None
+    delays: tuple = (0, 0, 0, 0, 0)  # shown within 1 h, 1–6 h, 6–24 h, after 24 h; not shown yet
 
     @property
     def error_rate(self) -> float | None:
@@ -124,15 +125,7 @@ def rows(ctx: Context, who: ProvinceCaller, *, district: str | None = None, quer
                                          .where(in_province(Episode.facility_code), Episode.created_at >= since)
                                          .group_by(Episode.facility_code, Episode.status)):
             verdicts.setdefault(code, Counter())[status] += n
-        E = HealthBookEntry
-        late = E.delay_seconds > DAY
-        visible = E.visible_at <= now
-        count = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-        display = {code: tuple(int(v or 0) for v in values) for code, *values in s.execute(
-            select(E.facility_code, count(visible), count(and_(visible, late)),
-                   count(and_(~visible, E.received_at < now - timedelta(days=1))))
-            .where(in_province(E.facility_code), E.visible_at >= since, E.is_current.is_(True))
-            .group_by(E.facility_code))}
+        delays, overdue = _display(s, codes, since, now)
         issued = {}
         for c in s.scalars(select(IssuedCertificate).where(in_province(IssuedCertificate.facility_code))
                            .order_by(IssuedCertificate.issued_at)):
@@ -154,13 +147,14 @@ def rows(ctx: Context, who: ProvinceCaller, *, district: str | None = None, quer
         if sign_off == "ready" and state != "certified":
             sign_off = "withdrawn"   # the certificate was revoked or expired since (recorded by signoff.refresh)
         v = verdicts.get(f.code, Counter())
-        shown, shown_late, overdue = display.get(f.code, (0, 0, 0))
+        buckets = delays.get(f.code, (0, 0, 0, 0, 0))
         sign_state, sign_expiry = signing.get(f.code, ("none", None))
         out.append(Row(f.code, f.name, f.district_code, names.get(f.district_code, ""), f.status,
                        accounts.get(f.code, []), sign_expiry, sign_state, last.get(f.code),
-                       v.get("HOP_LE", 0), v.get("KHONG_HOP_LE", 0), shown, shown_late, overdue, state,
-                       cert.id if cert else "", f"{session.software} {session.version}" if session else "",
-                       cert.issued_at if cert else None, sign_off, grace.get(f.code) if state == "certified" else None))
+                       v.get("HOP_LE", 0), v.get("KHONG_HOP_LE", 0), sum(buckets[:4]), buckets[3],
+                       overdue.get(f.code, 0), state, cert.id if cert else "",
+                       f"{session.software} {session.version}" if session else "", cert.issued_at if cert else None,
+                       sign_off, grace.get(f.code) if state == "certified" else None, buckets))
     if district:
         out = [r for r in out if r.district_code == district]
     if query:
@@ -209,37 +203,43 @@ def summary(rows_: list[Row]) -> dict:
             "displayLate": sum(r.shown_late + r.overdue for r in rows_)}
 
 
-def rejection_causes(ctx: Context, who: ProvinceCaller, facility: str | None = None, limit: int = 8,
-                     sample: int = 5000) -> list[tuple[str, int]]:
-    """The most frequent error codes of rejected episodes in the window (the latest ``sample`` read)."""
+def _display(s, codes: list[str], since: datetime, now: datetime) -> tuple[dict, dict]:
+    """Per facility, the current entries of the window by display delay (index-only on
+    ix_book_facility_visible), and the entries not shown yet more than 24 hours after receipt."""
+    E = HealthBookEntry
+    count = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    d = E.delay_seconds
+    delays = {code: tuple(int(v or 0) for v in values) + (0,) for code, *values in s.execute(
+        select(E.facility_code, count(d <= 3600), count(and_(d > 3600, d <= 6 * 3600)),
+               count(and_(d > 6 * 3600, d <= DAY)), count(d > DAY))
+        .where(E.facility_code.in_(codes), E.visible_at >= since, E.visible_at <= now, E.is_current.is_(True))
+        .group_by(E.facility_code))}
+    overdue = {}
+    for code, pending, late in s.execute(   # not visible yet: a few hours' worth of entries
+            select(E.facility_code, func.count(), count(E.received_at < now - timedelta(days=1)))
+            .where(E.facility_code.in_(codes), E.visible_at > now, E.is_current.is_(True)).group_by(E.facility_code)):
+        delays[code] = delays.get(code, (0, 0, 0, 0, 0))[:4] + (int(pending),)
+        overdue[code] = int(late or 0)
+    return delays, overdue
+
+
+DELAY_LABELS = ("Dưới 1 giờ", "1–6 giờ", "6–24 giờ", "Quá 24 giờ", "Chưa hiển thị")
+
+
+def display_delays(rows_: list[Row]) -> list[tuple[str, int]]:
+    """Entries of the window by how long they took to show on VNeID (QĐ 2733 Đ5 b7: within 24 hours)."""
+    return [(label, sum(r.delays[i] for r in rows_)) for i, label in enumerate(DELAY_LABELS)]
+
+
+def rejection_causes(ctx: Context, who: ProvinceCaller, facility: str | None = None,
+                     limit: int = 8) -> list[tuple[str, int]]:
+    """The most frequent errors of the episodes rejected in the window (each counted by its first error)."""
     cfg = province_settings.get(ctx, who.province_code)
     since = ctx.clock.now() - timedelta(days=cfg.window_days)
     with ctx.db.read() as s:
         codes = [facility] if facility else list(s.scalars(select(Facility.code)
                                                            .where(Facility.province_code == who.province_code)))
-        found = s.scalars(select(Episode.findings).where(Episode.facility_code.in_(codes), Episode.created_at >= since,
-                                                         Episode.status == "KHONG_HOP_LE")
-                          .order_by(Episode.created_at.desc()).limit(sample))
-        counter = Counter(f["code"] for findings in found for f in findings or [] if f.get("severity") == "LOI")
-    return counter.most_common(limit)
-
-
-def display_delays(ctx: Context, who: ProvinceCaller, facility: str | None = None) -> list[tuple[str, int]]:
-    """Entries of the window by how long they took to show on VNeID (QĐ 2733 Đ5 b7: within 24 hours)."""
-    cfg = province_settings.get(ctx, who.province_code)
-    now = ctx.clock.now()
-    since = now - timedelta(days=cfg.window_days)
-    E = HealthBookEntry
-    count = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-    visible = E.visible_at <= now
-    with ctx.db.read() as s:
-        codes = [facility] if facility else list(s.scalars(select(Facility.code)
-                                                           .where(Facility.province_code == who.province_code)))
-        row = s.execute(select(count(and_(visible, E.delay_seconds <= 3600)),
-                               count(and_(visible, E.delay_seconds > 3600, E.delay_seconds <= 6 * 3600)),
-                               count(and_(visible, E.delay_seconds > 6 * 3600, E.delay_seconds <= DAY)),
-                               count(and_(visible, E.delay_seconds > DAY)),
-                               count(~visible))
-                        .where(E.facility_code.in_(codes), E.visible_at >= since, E.is_current.is_(True))).one()
-    labels = ("Dưới 1 giờ", "1–6 giờ", "6–24 giờ", "Quá 24 giờ", "Chưa hiển thị")
-    return [(label, int(v or 0)) for label, v in zip(labels, row)]
+        found = s.execute(select(Episode.error_code, func.count()).where(
+            Episode.facility_code.in_(codes), Episode.created_at >= since, Episode.status == "KHONG_HOP_LE")
+            .group_by(Episode.error_code).order_by(func.count().desc(), Episode.error_code).limit(limit))
+        return [(code or "?", int(n)) for code, n in found]

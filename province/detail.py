@@ -47,4 +47,4 @@ def facility(ctx: Context, who: ProvinceCaller, code: str) -> dict:
             "board": row.as_json(), "accounts": admin.list_accounts(ctx, code),
             "certificates": admin.list_certificates(ctx, code), "sessions": described,
             "signOffs": signoff.history(ctx, who, code), "rejectionCauses": causes,
-            "displayDelays": board.display_delays(ctx, who, code)}
+            "displayDelays": board.display_delays([row])}

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from sqlalchemy import select
 
 from conformance import service as certification
-from conformance.suite import ATTESTED
+from conformance.suite import ATTESTED, RETIRED_VERSIONS
 from sandbox.clock import as_utc
 from sandbox.context import Context
 from sandbox.errors import ConflictError, InvalidInputError, NotFoundError
@@ -104,23 +104,33 @@ def describe(row: SignOff) -> dict:
 
 
 def refresh(ctx: Context, province_code: str) -> int:
-    """Withdraw every standing "ready" sign-off of the province whose certificate was revoked or expired."""
+    """Withdraw every standing "ready" sign-off of the province whose certificate was revoked, expired
+    or belongs to a retired suite version (one query; the certificates' signatures were verified when
+    the sign-off was made, and the sandbox's own rows do not change under it)."""
+    now = ctx.clock.now()
     with ctx.db.read() as s:
-        standing = [(r.id, r.certificate_id) for r in s.scalars(select(SignOff).where(
-            SignOff.province_code == province_code, SignOff.decision == "ready", SignOff.withdrawn_at.is_(None)))]
-        tokens = dict(s.execute(select(IssuedCertificate.id, IssuedCertificate.token).where(
-            IssuedCertificate.id.in_([c for _, c in standing]))).all()) if standing else {}
-    withdrawn = 0
-    for signoff_id, cert_id in standing:
-        token = tokens.get(cert_id)
-        verdict = certification.verify_online(ctx, token) if token else {"hopLe": False, "lyDo": "không còn chứng nhận"}
-        if not verdict["hopLe"]:
-            with ctx.db.session() as s:
+        standing = s.execute(select(SignOff.id, IssuedCertificate.id, IssuedCertificate.revoked_at,
+                                    IssuedCertificate.revocation_reason, IssuedCertificate.expires_at,
+                                    IssuedCertificate.token)
+                             .join(IssuedCertificate, IssuedCertificate.id == SignOff.certificate_id, isouter=True)
+                             .where(SignOff.province_code == province_code, SignOff.decision == "ready",
+                                    SignOff.withdrawn_at.is_(None))).all()
+    withdrawn = {}
+    for signoff_id, cert_id, revoked_at, revoked_why, expires_at, token in standing:
+        if cert_id is None:
+            withdrawn[signoff_id] = "không còn giấy chứng nhận"
+        elif revoked_at is not None and as_utc(revoked_at) <= now:
+            withdrawn[signoff_id] = f"giấy chứng nhận {cert_id} đã bị thu hồi: {revoked_why}"
+        elif as_utc(expires_at) < now:
+            withdrawn[signoff_id] = f"giấy chứng nhận {cert_id} đã hết hạn ngày {as_utc(expires_at):%d/%m/%Y}"
+        elif jwt.decode(token, options={"verify_signature": False}).get("suite", {}).get("version") in RETIRED_VERSIONS:
+            withdrawn[signoff_id] = f"giấy chứng nhận {cert_id}: phiên bản bộ kiểm tra đã bị thay thế"
+    if withdrawn:
+        with ctx.db.session() as s:
+            for signoff_id, reason in withdrawn.items():
                 row = s.get(SignOff, signoff_id)
-                row.withdrawn_at = ctx.clock.now()
-                row.withdrawn_reason = f"giấy chứng nhận {cert_id}: {verdict['lyDo']}"[:255]
-            withdrawn += 1
-    return withdrawn
+                row.withdrawn_at, row.withdrawn_reason = now, reason[:255]
+    return len(withdrawn)
 
 
 def history(ctx: Context, who: ProvinceCaller, facility_code: str) -> list[dict]:

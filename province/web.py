@@ -113,7 +113,7 @@ def board_page():
     causes = [(f"{c} {CODES[c].vi[:28] if c in CODES else ''}", n) for c, n in board.rejection_causes(ctx, who)]
     pictures = [charts.bars("Tiến độ tích hợp (số cơ sở)", list(summary["stages"].items())),
                 charts.bars("Nguyên nhân từ chối hay gặp (hồ sơ)", causes),
-                charts.bars("Thời gian hiển thị trên VNeID (lượt)", board.display_delays(ctx, who))]
+                charts.bars("Thời gian hiển thị trên VNeID (lượt)", board.display_delays(rows))]
     return render("province_board.html", rows=rows, summary=summary, cfg=cfg, pictures=pictures,
                   districts=campaign.province_districts(who.province_code), filters=flask.request.args,
                   cert_states=board.CERT_STATES, schedule=[x for x in campaign.schedule(ctx, who)

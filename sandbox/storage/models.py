@@ -122,6 +122,7 @@ class Episode(Base):
     admitted_at: Mapped[str] = mapped_column(String(12), default="")   # NGAY_VAO yyyyMMddHHmm
     discharged_at: Mapped[str] = mapped_column(String(12), default="")  # NGAY_RA
     ma_loai_kcb: Mapped[str] = mapped_column(String(2), default="")    # form of care (QĐ 2733 Đ8 counts)
+    error_code: Mapped[str] = mapped_column(String(16), default="")    # first error of a rejected episode (board)
     facts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
@@ -209,7 +210,8 @@ class HealthBookEntry(Base):
     __tablename__ = "health_book_entry"
     __table_args__ = (Index("ix_book_owner_year", "personal_id", "year", "admitted_at"),
                       Index("ix_book_episode", "episode_id"),
-                      Index("ix_book_facility_visible", "facility_code", "visible_at"))
+                      # covering the province board's display figures (index-only on both databases)
+                      Index("ix_book_facility_visible", "facility_code", "visible_at", "delay_seconds", "is_current"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"))
     submission_id: Mapped[str] = mapped_column(String(40))

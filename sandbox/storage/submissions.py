@@ -111,7 +111,7 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime,
                           created_at=now, card_number=facts.get("MA_THE_BHYT", "").split(";")[-1][:15],
                           personal_id=facts.get("SO_CCCD", "")[:15], admitted_at=facts.get("NGAY_VAO", "")[:12],
                           discharged_at=facts.get("NGAY_RA", "")[:12], ma_loai_kcb=facts.get("MA_LOAI_KCB", "")[:2],
-                          facts=facts)
+                          error_code="" if valid else _first_error(found, outcome.findings), facts=facts)
             s.add(episode)
             if episode.is_current and rec.entry:
                 s.flush()
@@ -132,6 +132,17 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime,
     sub.findings = [f.to_json() for f in outcome.findings]
     sub.status = PROCESSED
     sub.processed_at = now
+
+
+def _first_error(found: list[dict], envelope_findings) -> str:
+    """The code the province board counts a rejection under: the record's first error, else the envelope's."""
+    for f in found:
+        if f.get("severity") != WARNING:
+            return f["code"][:16]
+    for f in envelope_findings:
+        if f.is_error:
+            return f.code[:16]
+    return ""
 
 
 def get_submission(s: Session, submission_id: str) -> Submission | None:

@@ -60,7 +60,8 @@ def episodes(ctx, facility: str, valid: int, invalid: int, *, at: datetime | Non
                           status="HOP_LE" if ok else "KHONG_HOP_LE", disposition="new" if ok else "rejected",
                           content_sha256="", is_current=ok, version=1 if ok else 0, created_at=at,
                           card_number="DN4585800000001" if ok and bhyt else "", ma_loai_kcb=form if ok else "",
-                          findings=[] if ok else [{"code": code, "severity": "LOI"}], facts={}))
+                          findings=[] if ok else [{"code": code, "severity": "LOI"}], error_code="" if ok else code,
+                          facts={}))
 
 
 def seed(ctx):

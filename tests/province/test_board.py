@@ -91,7 +91,7 @@ def test_display_compliance_counts_late_and_overdue_entries(ctx):
     r = _row(board.rows(ctx, who)[0], "58001")
     assert (r.shown, r.shown_late, r.overdue) == (3, 1, 1)       # 80 h: not visible yet, overdue
     assert r.display_ok == 0.5
-    assert dict(board.display_delays(ctx, who)) == {"Dưới 1 giờ": 1, "1–6 giờ": 1, "6–24 giờ": 0, "Quá 24 giờ": 1,
+    assert dict(board.display_delays(board.rows(ctx, who)[0])) == {"Dưới 1 giờ": 1, "1–6 giờ": 1, "6–24 giờ": 0, "Quá 24 giờ": 1,
                                                     "Chưa hiển thị": 1}
 
 
@@ -123,3 +123,21 @@ def test_another_province_is_refused_everywhere(client, ctx):
     page = client.get("/so-y-te/co-so/62001")
     assert page.status_code == 403 and "không thuộc tỉnh bạn quản lý" in page.text
     assert client.get("/so-y-te/co-so/62001.xlsx").status_code == 404
+
+
+def test_the_pipeline_records_what_the_board_counts(his, ctx):
+    """Real submissions: the form of care and card of an accepted episode, the first error of a rejected one."""
+    from fixtures.envelope import envelope
+    from fixtures.generator import generate
+    from sandbox.storage.models import Episode
+    accepted = generate(7, "58001", "noi_tru").documents()
+    broken = generate(8, "58001", "kham").documents()
+    broken.pop("XML1")
+    result = his.submit_ok(envelope("58001", [accepted, broken]))
+    assert [h["trangThai"] for h in result["dsHoSo"]] == ["HOP_LE", "KHONG_HOP_LE"]
+    with ctx.db.read() as s:
+        ok, bad = s.query(Episode).order_by(Episode.position).all()
+    assert (ok.ma_loai_kcb, ok.error_code, bool(ok.card_number)) == ("03", "", True)
+    assert bad.error_code == "ENV-002"
+    who = province_user(ctx)
+    assert board.rejection_causes(ctx, who) == [("ENV-002", 1)]
