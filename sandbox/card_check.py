@@ -137,12 +137,18 @@ def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Car
     return "000", card, None
 
 
-def _history(s, card: Card, limit: int = 50) -> list[dict]:
-    keys = [Episode.card_number.like(f"%{card.bhxh_number}")]
+def history_query(card: Card, limit: int = 50):
+    """Accepted episodes of any card of the person (by the indexed BHXH number, not LIKE '%…') or of
+    the person's personal ID."""
+    keys = [Episode.bhxh_number == card.bhxh_number]
     if card.personal_id:
         keys.append(Episode.personal_id == card.personal_id)
-    rows = s.scalars(select(Episode).where(Episode.is_current.is_(True), or_(*keys))
-                     .order_by(Episode.admitted_at.desc()).limit(limit))
+    return (select(Episode).where(Episode.is_current.is_(True), or_(*keys))
+            .order_by(Episode.admitted_at.desc()).limit(limit))
+
+
+def _history(s, card: Card, limit: int = 50) -> list[dict]:
+    rows = s.scalars(history_query(card, limit))
     return [{"maHoSo": e.ma_lk, "maCSKCB": e.facility_code, "ngayVao": e.admitted_at, "ngayRa": e.discharged_at,
              "tenBenh": e.facts.get("CHAN_DOAN_RV", ""), "tinhTrang": e.facts.get("MA_LOAI_RV", ""),
              "kqDieuTri": e.facts.get("KET_QUA_DTRI", ""), "lyDoVV": e.facts.get("LY_DO_VV", ""),

@@ -100,6 +100,7 @@ class Episode(Base):
     __table_args__ = (Index("ix_episode_facility_malk", "facility_code", "ma_lk"),
                       Index("ix_episode_submission", "submission_id"),
                       Index("ix_episode_facility_created", "facility_code", "created_at", "status"),
+                      Index("ix_episode_bhxh_number", "bhxh_number"),
                       # at most one current (accepted, not replaced) version per facility + MA_LK
                       Index("uq_episode_current", "facility_code", "ma_lk", unique=True,
                             sqlite_where=text("is_current"), postgresql_where=text("is_current")))
@@ -118,6 +119,7 @@ class Episode(Base):
     created_at: Mapped[datetime] = mapped_column(TZ)
     # facts from XML1 for the card check history and the health book (valid episodes only)
     card_number: Mapped[str] = mapped_column(String(15), default="", index=True)
+    bhxh_number: Mapped[str] = mapped_column(String(10), default="")    # card_number[5:]: every card of a person
     personal_id: Mapped[str] = mapped_column(String(15), default="", index=True)
     admitted_at: Mapped[str] = mapped_column(String(12), default="")   # NGAY_VAO yyyyMMddHHmm
     discharged_at: Mapped[str] = mapped_column(String(12), default="")  # NGAY_RA
@@ -210,6 +212,7 @@ class HealthBookEntry(Base):
     __tablename__ = "health_book_entry"
     __table_args__ = (Index("ix_book_owner_year", "personal_id", "year", "admitted_at"),
                       Index("ix_book_episode", "episode_id"),
+                      Index("ix_book_card_year", "card_number", "year"),
                       # covering the province board's display figures (index-only on both databases)
                       Index("ix_book_facility_visible", "facility_code", "visible_at", "delay_seconds", "is_current"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -104,11 +104,12 @@ def save_outcome(s: Session, sub: Submission, outcome, now: datetime,
                                          hint_en=f"replaces version {current.version} (transaction {current.submission_id})"
                                          ).to_json())
             facts = rec.facts if valid else {}
+            card = facts.get("MA_THE_BHYT", "").split(";")[-1].strip()
             episode = Episode(submission_id=sub.id, position=rec.position, facility_code=sub.facility_code,
                           ma_lk=rec.ma_lk, status=VALID if valid else INVALID, disposition=disposition,
                           content_sha256=rec.content_sha256, findings=found,
                           is_current=disposition in ("new", "replacement"), version=version,
-                          created_at=now, card_number=facts.get("MA_THE_BHYT", "").split(";")[-1][:15],
+                          created_at=now, card_number=card[:15], bhxh_number=card[5:15],
                           personal_id=facts.get("SO_CCCD", "")[:15], admitted_at=facts.get("NGAY_VAO", "")[:12],
                           discharged_at=facts.get("NGAY_RA", "")[:12], ma_loai_kcb=facts.get("MA_LOAI_KCB", "")[:2],
                           error_code="" if valid else _first_error(found, outcome.findings), facts=facts)

@@ -101,3 +101,34 @@ def test_format_codes_come_from_the_card_number_alone(checker, number, code):
     """An unknown card with a wrong benefit code is 053, not 050: the number is judged before any look-up."""
     r = checker.client.post(URL, json={**body(CASES[0]), "maThe": number}, headers=checker.tokens).json()
     assert r["maKetQua"] == code, r
+
+
+def test_history_finds_visits_under_an_earlier_card_of_the_same_bhxh_number(checker):
+    """Cards change their object code (DN → HN …) but keep the 10-digit BHXH number: the history
+    follows the number (an indexed column, not a LIKE '%…' scan), not the card's 15 characters."""
+    earlier = Person("Trần Văn An", True, date(1985, 2, 1), "", "5800000001", "HN2585800000001", "58", "Phan Rang", "")
+    episode = generate(11, "58001", "kham", patient=earlier)
+    checker.submit_ok(envelope("58001", [episode.documents()]))
+    [visit] = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()["dsLichSuKCB2018"]
+    assert visit["maHoSo"] == episode.ma_lk
+
+
+def test_history_and_year_screen_queries_use_indexes(ctx):
+    """EXPLAIN on each database: the card check's history and the VNeID year screen search indexes;
+    neither scans its table."""
+    from sqlalchemy import select, text
+    from sandbox.card_check import history_query
+    from sandbox.health_book.vneid import _owned
+    from sandbox.storage.models import Card, HealthBookEntry
+    card = Card(number="DN4585800000001", bhxh_number="5800000001", personal_id="058085000001")
+    year = select(HealthBookEntry).where(_owned("058085000001", ["DN4585800000001"]), HealthBookEntry.year == 2026)
+    with ctx.db.read() as s:
+        for query in (history_query(card), year):
+            compiled = query.compile(ctx.db.engine, compile_kwargs={"literal_binds": True})
+            if ctx.db.is_sqlite:
+                plan = " | ".join(r[-1] for r in s.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+                assert "SCAN episode" not in plan and "SCAN health_book_entry" not in plan, plan
+            else:
+                s.execute(text("SET LOCAL enable_seqscan = off"))   # tiny tables: would an index be usable at all?
+                plan = " | ".join(r[0] for r in s.execute(text(f"EXPLAIN {compiled}")))
+                assert "Seq Scan" not in plan, plan
