@@ -282,6 +282,27 @@ def process_pending_cmd():
     click.echo(f"Đã xử lý {process_pending(_ctx())} giao dịch")
 
 
+@main.command("worker")
+@click.option("--batch", default=8, show_default=True, help="submissions claimed at once")
+def worker_cmd(batch):
+    """Tiến trình xử lý hồ sơ riêng (nhiều tiến trình, một hay nhiều máy, cùng một PostgreSQL).
+
+    Run the web processes with SANDBOX_PROCESSING_MODE=external and as many workers as the load needs;
+    a killed worker's claims are taken over after SANDBOX_STALE_CLAIM_SECONDS."""
+    import signal
+    import threading
+    from .pipeline.worker import run_worker
+    from .storage.migrate import upgrade
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    done = run_worker(_ctx(), batch=batch, stop=stop)
+    click.echo(f"Đã xử lý {done} giao dịch")
+
+
 @main.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--facility", required=True, help="MACSKCB whose registered certificates verify the signature")

@@ -33,10 +33,15 @@ class Settings:
     max_request_bytes: int = 100 * 1024 * 1024  # 4210 off-peak limit; 130 limit UNCONFIRMED
     max_decoded_file_bytes: int = 100 * 1024 * 1024
     # "inline": process right after the acknowledgement commit (tests, demo);
-    # "background": a worker thread processes the queue (serve).
+    # "background": a worker thread processes the queue (serve);
+    # "external": the web processes only acknowledge; `skdt-sandbox worker` processes do the work.
     processing_mode: str = "background"
     worker_poll_seconds: float = 0.5
-    stale_claim_seconds: int = 300            # a DANG_XU_LY claim older than this is taken over
+    # A claim (DANG_XU_LY) is renewed every heartbeat while its worker works; one not renewed for
+    # stale_claim_seconds belongs to a dead worker and is taken over.
+    stale_claim_seconds: int = 30
+    heartbeat_seconds: float = 5.0
+    processing_delay_seconds: float = 0.0     # test hook: hold each claim this long before saving
     clock_refresh_seconds: float = 1.0        # how long a process trusts its cached clock offset
     password_hash_iterations: int = 200_000   # PBKDF2-SHA256 over the received MD5
     crash_before_processing: bool = False     # test hook: the worker dies (os._exit) before processing

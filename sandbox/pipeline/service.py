@@ -14,12 +14,15 @@ from collections import Counter
 
 from sqlalchemy.exc import IntegrityError
 
+import time
+
 from .. import faults
 from ..context import Context
 from ..health_book.display import delay as display_delay
 from ..storage import submissions as repo
 from ..storage.models import Submission
 from ..storage.registry import find_certificates
+from . import heartbeat
 from .runner import evaluate
 from .stages import CertificateView, StageContext
 from ..storage.people import registry_snapshot
@@ -57,12 +60,23 @@ def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, ce
                         trusted_ca_pem=_trusted_ca(settings.trusted_ca_file))
 
 
-def process_submission(ctx: Context, submission_id: str) -> bool:
-    """Process one submission if it can be claimed; True when a verdict was stored."""
+def process_submission(ctx: Context, submission_id: str, token: str | None = None) -> bool:
+    """Process one submission; True when its verdict was stored by this call.
+
+    Without ``token`` the submission is claimed here; with one, the caller claimed it (claim_batch).
+    The verdict is stored only while the claim is still this call's: a worker that was presumed dead
+    and taken over never stores a second verdict."""
     stale = ctx.settings.stale_claim_seconds
-    with ctx.db.session() as s:
-        if not repo.claim(s, submission_id, ctx.clock.now(), stale):
-            return False
+    if token is None:
+        token = heartbeat.new_token()
+        with ctx.db.session() as s:
+            if not repo.claim(s, submission_id, ctx.clock.now(), stale, token):
+                return False
+    with heartbeat.holding(ctx, submission_id, token):
+        return _process_claimed(ctx, submission_id, token)
+
+
+def _process_claimed(ctx: Context, submission_id: str, token: str) -> bool:
     try:
         with ctx.db.read() as s:
             sub = repo.get_submission(s, submission_id)
@@ -71,9 +85,14 @@ def process_submission(ctx: Context, submission_id: str) -> bool:
         outcome = evaluate(payload, stage_ctx, ctx.settings.max_decoded_file_bytes)
         if kind == "HOSO" and outcome.records and faults.pending(ctx, username, facility, "processing", None) == "reject_once":
             outcome = _provoked_rejection(outcome)
+        if ctx.settings.processing_delay_seconds:
+            time.sleep(ctx.settings.processing_delay_seconds)
         for attempt in range(3):
             try:
                 with ctx.db.session() as s:
+                    if not repo.hold(s, submission_id, token, ctx.clock.now()):
+                        log.warning("claim of %s was taken over: verdict dropped", submission_id)
+                        return False
                     sub = repo.get_submission(s, submission_id)
                     profile = ctx.settings.display_profile
                     repo.save_outcome(s, sub, outcome, ctx.clock.now(), lambda key: display_delay(profile, key))
@@ -86,7 +105,7 @@ def process_submission(ctx: Context, submission_id: str) -> bool:
         log.exception("processing of %s failed (kind=%s)", submission_id, locals().get("kind"))
         with ctx.db.session() as s:
             repo.release_after_failure(s, submission_id, ctx.clock.now(), MAX_ATTEMPTS,
-                                       type(exc).__name__)
+                                       type(exc).__name__, token)
         return False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -50,3 +51,36 @@ class Worker:
                 log.exception("worker pass failed")
             self._wake.wait(self.ctx.settings.worker_poll_seconds)
             self._wake.clear()
+
+
+def run_worker(ctx: Context, *, batch: int = 8, stop: threading.Event | None = None,
+               on_idle=None) -> int:
+    """A processing loop of its own (``skdt-sandbox worker``): claim a batch (on PostgreSQL with
+    FOR UPDATE SKIP LOCKED, so several workers on one or several machines never pick the same
+    submission), process it, repeat; poll when the queue is empty.  Returns how many it stored."""
+    from ..storage import submissions as repo
+    from .heartbeat import holding, new_token
+    from .service import process_submission
+    stop = stop or threading.Event()
+    done = 0
+    log.info("worker %s started (batch %d, poll %.1f s)", new_token().rsplit(":", 1)[0], batch,
+             ctx.settings.worker_poll_seconds)
+    while not stop.is_set():
+        token = new_token()
+        try:
+            with ctx.db.session() as s:
+                ids = repo.claim_batch(s, ctx.clock.now(), ctx.settings.stale_claim_seconds, token, batch)
+        except Exception:  # noqa: BLE001 - the database may be restarting: try again
+            log.warning("claiming failed", exc_info=True)
+            ids = []
+        with contextlib.ExitStack() as held:   # the whole batch is renewed while it waits its turn
+            for submission_id in ids:
+                held.enter_context(holding(ctx, submission_id, token))
+            for submission_id in ids:
+                if process_submission(ctx, submission_id, token):
+                    done += 1
+        if not ids:
+            if on_idle is not None:
+                on_idle()
+            stop.wait(ctx.settings.worker_poll_seconds)
+    return done

@@ -87,7 +87,8 @@ class Submission(Base):
     payload_sha256: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(TZ)
     status: Mapped[str] = mapped_column(String(16))           # DA_TIEP_NHAN | DANG_XU_LY | DA_XU_LY
-    claimed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)   # renewed by the worker's heartbeat
+    claimed_by: Mapped[str] = mapped_column(String(64), default="")          # the claim's token (host:pid:random)
     processed_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     findings: Mapped[list] = mapped_column(JSON, default=list)  # submission-level findings

@@ -41,19 +41,51 @@ def pending_ids(s: Session, now: datetime, stale_seconds: int, limit: int = 100)
     return list(s.scalars(query))
 
 
-def claim(s: Session, submission_id: str, now: datetime, stale_seconds: int) -> bool:
-    """Atomically move a submission to DANG_XU_LY; False if someone else holds it."""
+def claim(s: Session, submission_id: str, now: datetime, stale_seconds: int, token: str = "") -> bool:
+    """Atomically move a submission to DANG_XU_LY under ``token``; False if someone else holds it."""
     result = s.execute(update(Submission)
                        .where(Submission.id == submission_id, _claimable(now, stale_seconds))
-                       .values(status=PROCESSING, claimed_at=now, attempts=Submission.attempts + 1))
+                       .values(status=PROCESSING, claimed_at=now, claimed_by=token, attempts=Submission.attempts + 1))
     return result.rowcount == 1
 
 
+def claim_batch(s: Session, now: datetime, stale_seconds: int, token: str, limit: int) -> list[str]:
+    """Claim up to ``limit`` submissions at once.  On PostgreSQL the rows are picked with
+    ``FOR UPDATE SKIP LOCKED``, so workers never wait on each other's picks."""
+    query = (select(Submission.id).where(_claimable(now, stale_seconds))
+             .order_by(Submission.received_at, Submission.id).limit(limit))
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(s.scalars(query))
+    if not ids:
+        return []
+    s.execute(update(Submission).where(Submission.id.in_(ids), _claimable(now, stale_seconds))
+              .values(status=PROCESSING, claimed_at=now, claimed_by=token, attempts=Submission.attempts + 1))
+    return list(s.scalars(select(Submission.id).where(Submission.id.in_(ids), Submission.claimed_by == token,
+                                                      Submission.status == PROCESSING)))
+
+
+def hold(s: Session, submission_id: str, token: str, now: datetime) -> bool:
+    """First statement of the transaction that stores a verdict: the claim is still ours (row-locked
+    until commit), or another worker took it over and this verdict must not be stored."""
+    result = s.execute(update(Submission).where(Submission.id == submission_id, Submission.status == PROCESSING,
+                                                Submission.claimed_by == token).values(claimed_at=now))
+    return result.rowcount == 1
+
+
+def renew(s: Session, claims: list[tuple[str, str]], now: datetime) -> None:
+    """The heartbeat: claims still being worked on are not stale."""
+    for submission_id, token in claims:
+        s.execute(update(Submission).where(Submission.id == submission_id, Submission.claimed_by == token,
+                                           Submission.status == PROCESSING).values(claimed_at=now))
+
+
 def release_after_failure(s: Session, submission_id: str, now: datetime, max_attempts: int,
-                          error_text: str) -> None:
-    """Processing raised: retry later, or after max_attempts record a system finding (payload kept)."""
+                          error_text: str, token: str | None = None) -> None:
+    """Processing raised: retry later, or after max_attempts record a system finding (payload kept).
+    Only the claim's holder releases it (a verdict stored meanwhile by another worker stands)."""
     sub = s.get(Submission, submission_id)
-    if sub is None:
+    if sub is None or sub.status != PROCESSING or (token is not None and sub.claimed_by != token):
         return
     if sub.attempts >= max_attempts:
         sub.status = PROCESSED

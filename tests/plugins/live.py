@@ -18,9 +18,9 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, port: int, **env) -> subprocess.Popen:
-    environment = dict(os.environ, DATABASE_URL=database_url, SANDBOX_PROCESSING_MODE="background",
-                       SANDBOX_PASSWORD_HASH_ITERATIONS="1000", SANDBOX_STALE_CLAIM_SECONDS="0",
-                       SANDBOX_WORKER_POLL_SECONDS="0.2", **env)
+    environment = {**os.environ, "DATABASE_URL": database_url, "SANDBOX_PROCESSING_MODE": "background",
+                   "SANDBOX_PASSWORD_HASH_ITERATIONS": "1000", "SANDBOX_STALE_CLAIM_SECONDS": "0",
+                   "SANDBOX_WORKER_POLL_SECONDS": "0.2", **env}
     proc = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)],
                             env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -46,3 +46,10 @@ def wait_processed(base: str, headers: dict, transaction: str, timeout: float = 
             return result
         time.sleep(0.2)
     raise AssertionError(f"{transaction} not processed in {timeout} s: {result}")
+
+
+def start_worker(database_url: str, **env) -> subprocess.Popen:
+    """A ``skdt-sandbox worker`` process on the same database."""
+    environment = {**os.environ, "DATABASE_URL": database_url, "SANDBOX_WORKER_POLL_SECONDS": "0.1", **env}
+    return subprocess.Popen([sys.executable, "-m", "sandbox.cli", "worker"], env=environment,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -1,5 +1,6 @@
 """indexed look-ups: an episode's BHXH number (the card check's history, no LIKE '%…' scan) and the
-health-book entries of a card (the VNeID year screen's OR on the wallet's cards)
+health-book entries of a card (the VNeID year screen's OR on the wallet's cards); the token of a
+submission's claim (workers in separate processes)
 
 Revision ID: 8b2c4d6e8f10
 Revises: 7a1f3c9e2b44
@@ -19,9 +20,13 @@ def upgrade() -> None:
     op.execute("UPDATE episode SET bhxh_number = substr(card_number, 6, 10) WHERE card_number <> ''")
     op.create_index('ix_episode_bhxh_number', 'episode', ['bhxh_number'])
     op.create_index('ix_book_card_year', 'health_book_entry', ['card_number', 'year'])
+    with op.batch_alter_table('submission') as batch:
+        batch.add_column(sa.Column('claimed_by', sa.String(64), nullable=False, server_default=''))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('submission') as batch:
+        batch.drop_column('claimed_by')
     op.drop_index('ix_book_card_year', 'health_book_entry')
     op.drop_index('ix_episode_bhxh_number', 'episode')
     with op.batch_alter_table('episode') as batch:
