@@ -199,3 +199,18 @@ def display_report(ctx: Context) -> list[dict]:
         counts = report(s, ctx.clock.now())
     return [{"maCSKCB": facility, "choHienThi": c.pending, "daHienThi": c.shown, "quaHan24h": c.overdue,
              "hienThiTre": c.shown_late} for facility, c in counts.items()]
+
+
+def queue(ctx: Context, since=None) -> dict:
+    """Submissions by state (received at or after ``since``), and how long the oldest unprocessed one has waited."""
+    from sqlalchemy import func
+    from .storage.models import Submission
+    with ctx.db.read() as s:
+        query = select(Submission.status, func.count(), func.min(Submission.received_at)).group_by(Submission.status)
+        if since is not None:
+            query = query.where(Submission.received_at >= as_utc(since))
+        rows = {status: (n, oldest) for status, n, oldest in s.execute(query)}
+    waiting = [oldest for status, (_, oldest) in rows.items() if status != "DA_XU_LY" and oldest is not None]
+    return {"received": rows.get("DA_TIEP_NHAN", (0, None))[0], "processing": rows.get("DANG_XU_LY", (0, None))[0],
+            "processed": rows.get("DA_XU_LY", (0, None))[0],
+            "oldestWaitingSeconds": round((ctx.clock.now() - as_utc(min(waiting))).total_seconds(), 1) if waiting else None}

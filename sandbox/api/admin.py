@@ -114,6 +114,13 @@ def readiness():
 
 @answer_errors
 @admin_only
+def queue(since=None):
+    from datetime import datetime
+    return admin.queue(context(), datetime.fromisoformat(since) if isinstance(since, str) else since)
+
+
+@answer_errors
+@admin_only
 def process_pending():
     from ..pipeline.service import process_pending as run
     return {"processed": run(context())}

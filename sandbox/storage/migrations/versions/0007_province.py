@@ -1,5 +1,5 @@
 """province users, settings, sign-offs, campaign targets, report filings; districts of facilities and
-citizens; form of care and first error of episodes; the indexes the readiness board counts with
+citizens; the episode index the readiness board counts with
 
 Revision ID: 7a1f3c9e2b44
 Revises: 6d4e2a1b0c33
@@ -23,10 +23,6 @@ def upgrade() -> None:
         batch.add_column(sa.Column('commune', sa.String(100), nullable=False, server_default=''))
     with op.batch_alter_table('episode') as batch:
         batch.add_column(sa.Column('ma_loai_kcb', sa.String(2), nullable=False, server_default=''))
-        batch.add_column(sa.Column('error_code', sa.String(16), nullable=False, server_default=''))
-    with op.batch_alter_table('health_book_entry') as batch:
-        batch.drop_index('ix_book_facility_visible')
-        batch.create_index('ix_book_facility_visible', ['facility_code', 'visible_at', 'delay_seconds', 'is_current'])
     op.create_index('ix_episode_facility_created', 'episode', ['facility_code', 'created_at', 'status'])
     op.create_table(
         'province_user',
@@ -96,11 +92,7 @@ def downgrade() -> None:
     for table in ('periodic_note', 'report_filing', 'campaign_target', 'sign_off', 'province_setting', 'province_user'):
         op.drop_table(table)
     op.drop_index('ix_episode_facility_created', 'episode')
-    with op.batch_alter_table('health_book_entry') as batch:
-        batch.drop_index('ix_book_facility_visible')
-        batch.create_index('ix_book_facility_visible', ['facility_code', 'visible_at'])
     with op.batch_alter_table('episode') as batch:
-        batch.drop_column('error_code')
         batch.drop_column('ma_loai_kcb')
     with op.batch_alter_table('citizen') as batch:
         batch.drop_column('commune')

@@ -1,0 +1,123 @@
+"""What a load test needs in the sandbox, made through the admin API before any user starts (every
+call idempotent, so the master and each worker can run it): facilities 58500…, an account each, a
+certificate per load process (each process signs with its own key: the sandbox accepts any
+registered certificate of the facility), a lookup officer, citizens with cards and VNeID accounts.
+Then each process builds its pool of signed payloads; signing is not what is measured."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import httpx
+
+from fixtures.envelope import b64, envelope, row_document
+from fixtures.generator import generate
+from fixtures.identity import Person
+from fixtures.pki import TestCA
+from fixtures.signing import sign
+
+OFFICER = ("058190000001", "Nguyễn Thị Thu")
+CITIZEN_PASSWORD, CITIZEN_PASSCODE = "Load@2026", "246810"
+CITIZENS_PER_FACILITY = 20
+
+
+def facility_code(i: int) -> str:
+    return f"{58500 + i}"
+
+
+def account(code: str) -> tuple[str, str]:
+    return f"{code}_LT", f"Load@{code}"
+
+
+def citizen(i: int) -> Person:
+    bhxh = f"5899{i:06d}"
+    return Person(f"Người bệnh tải {i}", i % 2 == 0, date(1960 + i % 40, 1 + i % 12, 1 + i % 28), f"058099{i:06d}",
+                  bhxh, f"DN458{bhxh}", "58", "Phan Rang - Tháp Chàm, Ninh Thuận", "")
+
+
+def _ok(response: httpx.Response) -> None:
+    if response.status_code not in (200, 201, 409):
+        raise RuntimeError(f"setup {response.request.url.path}: {response.status_code} {response.text[:300]}")
+
+
+def prepare(base: str, admin_token: str, facilities: int) -> None:
+    """Facilities, accounts, lookup officers, citizens, cards and VNeID accounts (idempotent)."""
+    h = {"X-Admin-Token": admin_token}
+    with httpx.Client(base_url=base, headers=h, timeout=60) as http:
+        people, cards, staff = [], [], []
+        for i in range(facilities):
+            code = facility_code(i)
+            _ok(http.post("/admin/api/facilities", json={"code": code, "name": f"Cơ sở thử tải {i + 1}", "districtCode": "582"}))
+            username, password = account(code)
+            _ok(http.post("/admin/api/accounts", json={"username": username, "facility": code, "password": password,
+                                                       "fullName": "Tài khoản thử tải"}))
+            staff.append({"facility_code": code, "personal_id": OFFICER[0], "full_name": OFFICER[1], "can_lookup": "1"})
+            for n in range(CITIZENS_PER_FACILITY):
+                p = citizen(i * CITIZENS_PER_FACILITY + n)
+                people.append({"personal_id": p.personal_id, "full_name": p.name, "birth_date": f"{p.birth:%Y%m%d}",
+                               "sex": "1" if p.male else "2", "vneid_level": "2", "district_code": "582",
+                               "commune": "Kinh Dinh"})
+                cards.append({"number": p.card, "personal_id": p.personal_id, "full_name": p.name,
+                              "birth_date": f"{p.birth:%Y%m%d}", "sex": "1" if p.male else "2", "ma_dkbd": code,
+                              "valid_from": f"{date.today().year}0101", "valid_to": f"{date.today().year + 1}1231"})
+        _ok(http.post("/admin/api/registry/staff", json=staff))
+        _ok(http.post("/admin/api/registry/citizens", json=people))
+        _ok(http.post("/admin/api/registry/cards", json=cards))
+        for row in people:
+            _ok(http.post("/admin/api/vneid-accounts", json={"soDinhDanh": row["personal_id"], "matKhau": CITIZEN_PASSWORD,
+                                                             "passcode": CITIZEN_PASSCODE}))
+
+
+@dataclass
+class Pool:
+    """One facility's signed payloads for one load process, handed out in turn."""
+    code: str
+    username: str
+    password: str
+    envelopes: list[str] = field(default_factory=list)
+    checkins: list[str] = field(default_factory=list)
+    _next: itertools.count = field(default_factory=itertools.count)
+
+    def envelope(self) -> str:
+        return self.envelopes[next(self._next) % len(self.envelopes)]
+
+    def checkin(self) -> str:
+        return self.checkins[next(self._next) % len(self.checkins)]
+
+
+def build_pools(base: str, admin_token: str, facilities: int, size: int, *, large_share: float = 0.0,
+                seed: int | None = None) -> list[Pool]:
+    """A key and certificate per facility for this process (registered through the admin API), and
+    ``size`` signed envelopes and check-ins per facility (distinct MA_LK)."""
+    ca = TestCA()
+    rng = random.Random(seed)
+    pools = []
+    run = f"{datetime.now():%H%M%S}{rng.randrange(10**4):04d}"
+    with httpx.Client(base_url=base, headers={"X-Admin-Token": admin_token}, timeout=60) as http:
+        for i in range(facilities):
+            code = facility_code(i)
+            credential = ca.issue(code, f"Cơ sở thử tải {i + 1}")
+            _ok(http.post("/admin/api/certificates", json={"facility": code, "pem": credential.cert_pem.decode()}))
+            username, password = account(code)
+            pool = Pool(code, username, password)
+            for n in range(size):
+                patient = citizen(i * CITIZENS_PER_FACILITY + n % CITIZENS_PER_FACILITY)
+                large = rng.random() < large_share
+                episode = generate(rng.randrange(10**9), code, "noi_tru" if large else "kham", patient=patient,
+                                   ma_lk=f"LT{run}{i:03d}{n:05d}", drug_lines=1500 if large else None)
+                pool.envelopes.append(b64(sign(envelope(code, [episode.documents()]), credential.key_pem,
+                                               credential.cert_pem)))
+                x1 = episode.tables["XML1"][0]
+                checkin = row_document("XML0", rows=[{
+                    "MA_LK": f"CK{run}{i:03d}{n:05d}", "STT": 1, "MA_BN": x1["MA_BN"], "HO_TEN": patient.name,
+                    "SO_CCCD": patient.personal_id, "NGAY_SINH": f"{patient.birth:%Y%m%d}0000",
+                    "GIOI_TINH": 1 if patient.male else 2, "MA_THE_BHYT": patient.card, "MA_DKBD": code,
+                    "GT_THE_TU": x1["GT_THE_TU"], "GT_THE_DEN": x1["GT_THE_DEN"], "MA_DOITUONG_KCB": "1.1",
+                    "NGAY_VAO": x1["NGAY_VAO"], "MA_LOAI_KCB": "01", "MA_CSKCB": code, "MA_DICH_VU": "02.1896",
+                    "TEN_DICH_VU": "Khám Nội", "NGAY_YL": x1["NGAY_VAO"]}])
+                pool.checkins.append(b64(sign(checkin, credential.key_pem, credential.cert_pem)))
+            pools.append(pool)
+    return pools

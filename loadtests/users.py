@@ -1,0 +1,131 @@
+"""The simulated users: a facility's reception desk (card look-ups and check-ins), its HIS sending
+finished episodes, and citizens reading their health book on VNeID.  Each user belongs to one
+facility (one account, its own certificate, its pool of signed payloads) and paces itself at one
+task a second."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+from datetime import date
+
+from locust import HttpUser, constant_throughput, events, task
+from locust.runners import MasterRunner
+
+from . import plan as load_plan
+from . import setup
+
+log = logging.getLogger(__name__)
+STATE: dict = {"pools": [], "plan": None}
+_turn = itertools.count()
+
+
+def configure(default_scale: str = "facility", **overrides) -> None:
+    """Called by each locustfile at import: the plan, then set-up and pools when Locust starts."""
+    STATE["plan"] = load_plan.from_env(default_scale, **overrides)
+
+
+@events.init.add_listener
+def _init(environment, **_kw):
+    plan = STATE["plan"]
+    if plan is None or environment.host is None:
+        return
+    if not isinstance(environment.runner, MasterRunner):   # local runs and workers: accounts, then pools
+        setup.prepare(environment.host, plan.admin_token, plan.facilities)
+        STATE["pools"] = setup.build_pools(environment.host, plan.admin_token, plan.facilities, plan.pool,
+                                           large_share=plan.large_share)
+        log.info("load pools ready: %d facilities × %d signed payloads", plan.facilities, plan.pool)
+    else:
+        setup.prepare(environment.host, plan.admin_token, plan.facilities)
+
+
+class FacilityUser(HttpUser):
+    abstract = True
+    wait_time = constant_throughput(1)
+
+    def on_start(self):
+        self.pool = STATE["pools"][next(_turn) % len(STATE["pools"])]
+        self.md5 = hashlib.md5(self.pool.password.encode()).hexdigest().upper()
+        self.login()
+
+    def login(self):
+        with self.client.post("/api/token/take", data={"username": self.pool.username, "password": self.md5},
+                              name="token/take", catch_response=True) as r:
+            body = r.json() if r.status_code == 200 else {}
+            if body.get("maKetQua") != "200":
+                r.failure(f"token refused: {body.get('maLoi')}")
+                self.headers = {}
+                return
+            key = body["APIKey"]
+            self.headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": self.md5}
+
+    def send(self, endpoint: str, payload: str, loai: str, name: str):
+        form = {"username": self.pool.username, "loaiHoSo": loai, "maTinh": "58", "maCSKCB": self.pool.code,
+                "fileHSBase64": payload}
+        with self.client.post(f"/api/qd130/{endpoint}", data=form, headers=self.headers, name=name,
+                              catch_response=True) as r:
+            body = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+            if body.get("maKetQua") == "200":
+                r.success()
+            elif body.get("maLoi") in ("4011", "4012", "4013"):   # token expired or withdrawn: take a new one
+                r.failure(f"token: {body.get('maLoi')}")
+                self.login()
+            else:
+                r.failure(f"refused {body.get('maKetQua')}/{body.get('maLoi')}")
+
+
+class ReceptionUser(FacilityUser):
+    """The morning rush at the reception desk: card look-ups (1.25) and check-ins (1)."""
+
+    @task(5)
+    def card_lookup(self):
+        i = STATE["pools"].index(self.pool) * setup.CITIZENS_PER_FACILITY + next(_turn) % setup.CITIZENS_PER_FACILITY
+        p = setup.citizen(i)
+        body = {"maThe": p.card, "hoTen": p.name, "ngaySinh": f"{p.birth:%d/%m/%Y}", "hoTenCb": setup.OFFICER[1],
+                "cccdCb": setup.OFFICER[0]}
+        with self.client.post("/api/egw/KQNhanLichSuKCB2024", json=body, headers=self.headers, name="card look-up",
+                              catch_response=True) as r:
+            code = r.json().get("maKetQua") if r.status_code == 200 else None
+            if code != "000":
+                r.failure(f"card look-up answered {code}")
+
+    @task(4)
+    def checkin(self):
+        self.send("checkInKcbQd3176", self.pool.checkin(), "0", "checkIn")
+
+
+class SubmissionUser(FacilityUser):
+    """The HIS sends each finished episode (guiHoSoXmlQD3176)."""
+
+    @task
+    def submit(self):
+        self.send("guiHoSoXmlQD3176", self.pool.envelope(), "130", "guiHoSo")
+
+
+class CitizenUser(HttpUser):
+    """A citizen on VNeID: login, passcode, the card in the wallet, consent, then the year of history."""
+    wait_time = constant_throughput(1)
+
+    def on_start(self):
+        n = next(_turn) % (STATE["plan"].facilities * setup.CITIZENS_PER_FACILITY)
+        self.person = setup.citizen(n)
+        r = self.client.post("/vneid/api/login", json={"soDinhDanh": self.person.personal_id,
+                                                       "matKhau": setup.CITIZEN_PASSWORD}, name="vneid login")
+        self.session = {"X-VNeID-Session": r.json().get("phien", "")} if r.status_code == 200 else {}
+        self.client.post("/vneid/api/passcode", json={"passcode": setup.CITIZEN_PASSCODE}, headers=self.session,
+                         name="vneid passcode")
+        with self.client.post("/vneid/api/wallet/bhyt", json={"maThe": self.person.bhxh}, headers=self.session,
+                              name="vneid add card", catch_response=True) as r:
+            if r.status_code in (200, 409) or "đã" in r.text:
+                r.success()
+        self.client.post("/vneid/api/health-book/consent", headers=self.session, name="vneid consent")
+
+    @task(4)
+    def year(self):
+        self.client.get("/vneid/api/health-book/visits", params={"nam": date.today().year}, headers=self.session,
+                        name="vneid year of history")
+
+    @task(1)
+    def refresh(self):
+        self.client.post("/vneid/api/health-book/refresh", headers=self.session, name="vneid cập nhật dữ liệu")
