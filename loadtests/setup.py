@@ -89,9 +89,10 @@ class Pool:
 
 
 def build_pools(base: str, admin_token: str, facilities: int, size: int, *, large_share: float = 0.0,
-                seed: int | None = None) -> list[Pool]:
+                seed: int | None = None, pause=lambda: None) -> list[Pool]:
     """A key and certificate per facility for this process (registered through the admin API), and
-    ``size`` signed envelopes and check-ins per facility (distinct MA_LK)."""
+    ``size`` signed envelopes and check-ins per facility (distinct MA_LK).  ``pause`` is called between
+    payloads (a Locust worker yields there, so its heartbeats reach the master while it signs)."""
     ca = TestCA()
     rng = random.Random(seed)
     pools = []
@@ -104,6 +105,7 @@ def build_pools(base: str, admin_token: str, facilities: int, size: int, *, larg
             username, password = account(code)
             pool = Pool(code, username, password)
             for n in range(size):
+                pause()
                 patient = citizen(i * CITIZENS_PER_FACILITY + n % CITIZENS_PER_FACILITY)
                 large = rng.random() < large_share
                 episode = generate(rng.randrange(10**9), code, "noi_tru" if large else "kham", patient=patient,

@@ -10,8 +10,10 @@ import itertools
 import logging
 from datetime import date
 
+import gevent
+from gevent.event import Event
 from locust import HttpUser, constant_throughput, events, task
-from locust.runners import MasterRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from . import plan as load_plan
 from . import setup
@@ -19,6 +21,7 @@ from . import setup
 log = logging.getLogger(__name__)
 STATE: dict = {"pools": [], "plan": None}
 _turn = itertools.count()
+_ready = Event()
 
 
 def configure(default_scale: str = "facility", **overrides) -> None:
@@ -31,13 +34,28 @@ def _init(environment, **_kw):
     plan = STATE["plan"]
     if plan is None or environment.host is None:
         return
-    if not isinstance(environment.runner, MasterRunner):   # local runs and workers: accounts, then pools
+    if isinstance(environment.runner, MasterRunner):
         setup.prepare(environment.host, plan.admin_token, plan.facilities)
-        STATE["pools"] = setup.build_pools(environment.host, plan.admin_token, plan.facilities, plan.pool,
-                                           large_share=plan.large_share)
-        log.info("load pools ready: %d facilities × %d signed payloads", plan.facilities, plan.pool)
+        STATE["ready_workers"] = 0
+
+        def ready(environment, msg, **_kw):  # noqa: ARG001 - Locust passes both by name
+            STATE["ready_workers"] += 1
+        environment.runner.register_message("skdt_pools_ready", ready)
+        return
+    if isinstance(environment.runner, WorkerRunner):   # sign in the background; users wait for the pools
+        gevent.spawn(_build, environment, plan)
     else:
-        setup.prepare(environment.host, plan.admin_token, plan.facilities)
+        _build(environment, plan)
+
+
+def _build(environment, plan) -> None:
+    setup.prepare(environment.host, plan.admin_token, plan.facilities)
+    STATE["pools"] = setup.build_pools(environment.host, plan.admin_token, plan.facilities, plan.pool,
+                                       large_share=plan.large_share, pause=lambda: gevent.sleep(0))
+    log.info("load pools ready: %d facilities × %d signed payloads", plan.facilities, plan.pool)
+    _ready.set()
+    if isinstance(environment.runner, WorkerRunner):   # the master starts the shape's clock when all are ready
+        environment.runner.send_message("skdt_pools_ready", None)
 
 
 class FacilityUser(HttpUser):
@@ -45,6 +63,7 @@ class FacilityUser(HttpUser):
     wait_time = constant_throughput(1)
 
     def on_start(self):
+        _ready.wait()
         self.pool = STATE["pools"][next(_turn) % len(STATE["pools"])]
         self.md5 = hashlib.md5(self.pool.password.encode()).hexdigest().upper()
         self.login()
@@ -108,6 +127,7 @@ class CitizenUser(HttpUser):
     wait_time = constant_throughput(1)
 
     def on_start(self):
+        _ready.wait()
         n = next(_turn) % (STATE["plan"].facilities * setup.CITIZENS_PER_FACILITY)
         self.person = setup.citizen(n)
         r = self.client.post("/vneid/api/login", json={"soDinhDanh": self.person.personal_id,
