@@ -40,6 +40,8 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_health_book.py
 	$(BIN)/python benchmarks/bench_large_envelope.py
 	$(BIN)/python benchmarks/bench_certification.py
+	$(BIN)/python benchmarks/bench_province_board.py
+	$(BIN)/python benchmarks/bench_submit_http.py --web 2 --workers 2
 
 docs: install
 	$(BIN)/skdt-sandbox docs

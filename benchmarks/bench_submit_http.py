@@ -1,11 +1,15 @@
-"""Benchmark (not a test): submissions per second over HTTP with a small valid envelope.
+"""Benchmark (not a test): signed submissions per second over HTTP, acknowledged and then really
+accepted (episodes HOP_LE after signature, XSD and rules), on its own database and a free port.
 
-Starts `skdt-sandbox serve` in a subprocess on SQLite and on PostgreSQL, takes a token, then
-N client threads POST distinct outpatient envelopes to guiHoSoXmlQD3176 for a fixed time.
-Reports acknowledged submissions/s, latency percentiles, and how long the background worker
-took to finish processing everything that was acknowledged.
+Starts `skdt-sandbox serve` (``--web`` processes) and, with ``--workers N``, N separate
+`skdt-sandbox worker` processes (SANDBOX_PROCESSING_MODE=external; without, the web process's own
+background thread processes), registers a test certificate, signs a pool of distinct outpatient
+envelopes before the clock starts, then N client threads POST them to guiHoSoXmlQD3176 for a fixed
+time.  Reports acknowledged/s, latency percentiles, the largest backlog seen during the run, the
+drain time after it, and accepted episodes per second end to end.
 
-    python benchmarks/bench_submit_http.py [--seconds 15] [--threads 8] [--only sqlite|postgresql]
+    python benchmarks/bench_submit_http.py [--seconds 15] [--threads 8] [--web 1] [--workers 0]
+                                           [--only sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ sys.path.insert(0, ROOT)
 
 from fixtures.envelope import b64, envelope  # noqa: E402
 from fixtures.generator import generate  # noqa: E402
+from fixtures.pki import TestCA  # noqa: E402
+from fixtures.signing import sign  # noqa: E402
 from sandbox.security import md5_upper  # noqa: E402
 
 PASSWORD = "Bench@58001"
@@ -54,15 +60,25 @@ def run_cli(env, *args):
     subprocess.run([sys.executable, "-m", "sandbox.cli", *args], env=env, check=True, capture_output=True)
 
 
-def bench(name: str, url: str, seconds: float, threads: int) -> dict:
-    env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="background",
-               SANDBOX_WORKER_POLL_SECONDS="0.05")
+def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, workers: int = 0) -> dict:
+    env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external" if workers else "background",
+               SANDBOX_WORKER_POLL_SECONDS="0.05", SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef",
+               SANDBOX_PASSWORD_HASH_ITERATIONS="1000")
     run_cli(env, "init-db")
     run_cli(env, "facility", "add", "58001", "Bệnh viện Đa khoa tỉnh Ninh Thuận")
     run_cli(env, "account", "add", "58001_BV", "--facility", "58001", "--password", PASSWORD)
+    credential = TestCA().issue("58001", "BVĐK tỉnh Ninh Thuận")
+    cert_file = os.path.join(tempfile.mkdtemp(), "58001.pem")
+    with open(cert_file, "wb") as fh:
+        fh.write(credential.cert_pem)
+    run_cli(env, "cert", "add", "--facility", "58001", cert_file)
+    pool = [b64(sign(envelope("58001", [generate(i, "58001", "kham").documents()]), credential.key_pem,
+                     credential.cert_pem)) for i in range(int(seconds * 150) + 400)]
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port), "--workers", str(web)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker_procs = [subprocess.Popen([sys.executable, "-m", "sandbox.cli", "worker"], env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL) for _ in range(workers)]
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -74,7 +90,6 @@ def bench(name: str, url: str, seconds: float, threads: int) -> dict:
         key = httpx.post(base + "/api/token/take", data={"username": "58001_BV",
                                                          "password": md5_upper(PASSWORD)}).json()["APIKey"]
         headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
-        pool = [b64(envelope("58001", [generate(i, "58001", "kham").documents()])) for i in range(400)]
         size = statistics.mean(len(p) for p in pool)
         latencies: list[float] = []
         errors = 0
@@ -87,7 +102,7 @@ def bench(name: str, url: str, seconds: float, threads: int) -> dict:
                 i = offset
                 while time.monotonic() < stop:
                     form = {"username": "58001_BV", "loaiHoSo": "130", "maTinh": "58", "maCSKCB": "58001",
-                            "fileHSBase64": pool[i % len(pool)]}
+                            "fileHSBase64": pool[i % len(pool)]}   # distinct while the pool lasts
                     t0 = time.perf_counter()
                     r = client.post("/api/qd130/guiHoSoXmlQD3176", data=form, headers=headers)
                     dt = time.perf_counter() - t0
@@ -98,34 +113,45 @@ def bench(name: str, url: str, seconds: float, threads: int) -> dict:
                             errors += 1
                     i += threads
 
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        backlog = []
+
+        def watch():
+            while time.monotonic() < stop:
+                with engine.connect() as conn:
+                    backlog.append(conn.execute(text("SELECT count(*) FROM submission WHERE status <> 'DA_XU_LY'")).scalar())
+                time.sleep(1)
+
         started = time.monotonic()
-        ts = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+        ts = [threading.Thread(target=worker, args=(n,)) for n in range(threads)] + [threading.Thread(target=watch)]
         for t in ts:
             t.start()
         for t in ts:
             t.join()
         elapsed = time.monotonic() - started
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         drain_start = time.monotonic()
         while True:
             with engine.connect() as conn:
                 left = conn.execute(text("SELECT count(*) FROM submission WHERE status <> 'DA_XU_LY'")).scalar()
                 total = conn.execute(text("SELECT count(*) FROM submission")).scalar()
+                accepted = conn.execute(text("SELECT count(*) FROM episode WHERE status = 'HOP_LE'")).scalar()
             if left == 0 or time.monotonic() - drain_start > 300:
                 break
             time.sleep(0.2)
         drain = time.monotonic() - drain_start
         engine.dispose()
         lat = sorted(latencies)
-        return {"backend": name, "threads": threads, "seconds": round(elapsed, 1),
+        return {"backend": name, "web_processes": web, "worker_processes": workers, "threads": threads,
+                "seconds": round(elapsed, 1),
                 "acknowledged": len(lat), "errors": errors, "ack_per_s": round(len(lat) / elapsed, 1),
                 "p50_ms": round(lat[len(lat) // 2] * 1000, 1), "p95_ms": round(lat[int(len(lat) * .95)] * 1000, 1),
-                "avg_base64_kb": round(size / 1024, 1), "processed_total": total,
-                "drain_after_load_s": round(drain, 1),
-                "end_to_end_per_s": round(total / (elapsed + drain), 1)}
+                "avg_base64_kb": round(size / 1024, 1), "submissions": total, "accepted_hop_le": accepted,
+                "max_backlog": max(backlog, default=0), "drain_after_load_s": round(drain, 1),
+                "accepted_per_s_end_to_end": round(accepted / (elapsed + drain), 1)}
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for proc in [server, *worker_procs]:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def main() -> None:
@@ -133,13 +159,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--web", type=int, default=1, help="web processes (gunicorn + uvicorn when > 1)")
+    parser.add_argument("--workers", type=int, default=0, help="separate worker processes (0: the web's own thread)")
     args = parser.parse_args()
     results = []
     if args.only in (None, "sqlite"):
         tmp = tempfile.mkdtemp()
-        results.append(bench("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.seconds, args.threads))
+        results.append(bench("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.seconds, args.threads, args.web,
+                             args.workers))
     if args.only in (None, "postgresql"):
-        results.append(bench("postgresql", prepare_pg(), args.seconds, args.threads))
+        results.append(bench("postgresql", prepare_pg(), args.seconds, args.threads, args.web, args.workers))
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
 
