@@ -25,6 +25,21 @@ def draw_qr(pdf, text: str, x: float, y: float, size: float) -> None:
                 pdf.rect(x + c * cell, y + r * cell, cell, cell, style="F")
 
 
+def signed_rows(pdf, rows: list[tuple[str, str]], verify_url: str, notes: list[str], label_width: float = 58) -> None:
+    """The document's labelled rows, then the QR code of its verification link with the notes beside it
+    (the readiness certificate and the province's statement share this layout)."""
+    pdf.set_font("DejaVu", size=11)
+    for label, value in rows:
+        pdf.set_x(15)
+        pdf.cell(label_width, 8, label)
+        pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y() + 8
+    draw_qr(pdf, verify_url, 15, y, 45)
+    pdf.set_xy(65, y + 4)
+    pdf.set_font("DejaVu", size=9)
+    pdf.multi_cell(0, 5, "\n".join(notes), new_x="LMARGIN", new_y="NEXT")
+
+
 def _when(ts: int) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).astimezone(VN_TZ).strftime("%d/%m/%Y")
 
@@ -54,18 +69,9 @@ def certificate_pdf(token: str, claims: dict, verify_url: str) -> bytes:
             ("Ngày cấp", _when(claims["iat"])),
             ("Có giá trị đến", _when(claims["exp"])),
             ("Số chứng nhận", claims["jti"])]
-    pdf.set_font("DejaVu", size=11)
-    for label, value in rows:
-        pdf.set_x(15)
-        pdf.cell(55, 8, label)
-        pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
-    y = pdf.get_y() + 8
-    draw_qr(pdf, verify_url, 15, y, 45)
-    pdf.set_xy(65, y + 4)
-    pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(0, 5, f"Quét mã QR để kiểm tra chứng nhận trực tuyến (kể cả thu hồi):\n{verify_url}\n"
-                         f"Dấu vân tay: {short_digest(token)}\n"
-                         "Kiểm tra ngoại tuyến: skdt-sandbox certificate verify certificate.jws --issuer issuer.cert.pem\n"
-                         "Dữ liệu sandbox: chứng nhận kết quả kiểm tra trên môi trường thử nghiệm.",
-                   new_x="LMARGIN", new_y="NEXT")
+    signed_rows(pdf, rows, verify_url, [f"Quét mã QR để kiểm tra chứng nhận trực tuyến (kể cả thu hồi):\n{verify_url}",
+                                         f"Dấu vân tay: {short_digest(token)}",
+                                         "Kiểm tra ngoại tuyến: skdt-sandbox certificate verify certificate.jws "
+                                         "--issuer issuer.cert.pem",
+                                         "Dữ liệu sandbox: chứng nhận kết quả kiểm tra trên môi trường thử nghiệm."])
     return bytes(pdf.output())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from conformance.certificate import short_digest
-from conformance.certificate_pdf import draw_qr
+from conformance.certificate_pdf import signed_rows
 from sandbox.clock import VN_TZ
 from sandbox.health_book.pdf import _font
 
@@ -42,17 +42,8 @@ def statement_pdf(token: str, claims: dict, verify_url: str) -> bytes:
             ("Người xác nhận", f"{by['fullName']} ({by['username']}), {province['organisation']}"),
             ("Thời điểm xác nhận", _when(claims["iat"])),
             ("Số văn bản", claims["jti"])]
-    pdf.set_font("DejaVu", size=11)
-    for label, value in rows:
-        pdf.set_x(15)
-        pdf.cell(58, 8, label)
-        pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
-    y = pdf.get_y() + 8
-    draw_qr(pdf, verify_url, 15, y, 45)
-    pdf.set_xy(65, y + 4)
-    pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(0, 5, f"Quét mã QR để kiểm tra văn bản trực tuyến:\n{verify_url}\n"
-                         f"Dấu vân tay: {short_digest(token)}\n"
-                         "Văn bản tự hết hiệu lực khi giấy chứng nhận bị thu hồi hoặc hết hạn.\n"
-                         "Dữ liệu sandbox: xác nhận trên môi trường thử nghiệm.", new_x="LMARGIN", new_y="NEXT")
+    signed_rows(pdf, rows, verify_url, [f"Quét mã QR để kiểm tra văn bản trực tuyến:\n{verify_url}",
+                                         f"Dấu vân tay: {short_digest(token)}",
+                                         "Văn bản tự hết hiệu lực khi giấy chứng nhận bị thu hồi hoặc hết hạn.",
+                                         "Dữ liệu sandbox: xác nhận trên môi trường thử nghiệm."])
     return bytes(pdf.output())

@@ -110,3 +110,12 @@ def test_sign_off_from_the_facility_page(client, ctx):
     page = client.post("/so-y-te/co-so/58001", data={"decision": "ready", "reason": ""})
     assert "Đã xác nhận sẵn sàng" in page.text and "Văn bản xác nhận (PDF)" in page.text
     assert "Trưởng phòng CNTT" in page.text          # who attested each readiness condition
+
+
+def test_only_the_health_department_signs_off(ctx):
+    seed(ctx)
+    certify(ctx, "58001")
+    bhxh = province_user(ctx, username="bhxh.nt", organisation="BHXH")
+    with pytest.raises(SandboxError) as caught:
+        signoff.decide(ctx, bhxh, "58001", "ready")
+    assert caught.value.code_info.code == "403" and "Sở Y tế" in caught.value.message_vi
