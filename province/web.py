@@ -212,6 +212,19 @@ def campaign_page():
                   cfg=province_settings.get(ctx, who.province_code), template=campaign.TEMPLATE)
 
 
+@blueprint.route("/chien-dich/lich.<fmt>")
+@login_required
+def schedule_export(fmt: str):
+    from .tables import Table
+    state_vi = {"filed": "đã nộp", "filed_late": "đã nộp muộn", "due": "đến hạn", "late": "quá hạn", "upcoming": "chưa đến kỳ"}
+    rows = [{**x, "period": period_vi(x["period"]), "due": vn_iso(x["due"]), "state": state_vi[x["state"]],
+             "filedAt": vn_iso(x["filedAt"])} for x in campaign.schedule(_ctx(), flask.g.who)]
+    table = Table("Lịch báo cáo chiến dịch", [("kindVi", "Báo cáo"), ("period", "Kỳ"), ("due", "Hạn nộp"),
+                                              ("state", "Tình trạng"), ("filedBy", "Người nộp"), ("filedAt", "Thời điểm nộp")],
+                  rows, sheet="Lich bao cao")
+    return export([table], fmt, "lich-bao-cao", table.title, flask.g.who.organisation_name)
+
+
 @blueprint.route("/chien-dich/<kind>.<fmt>")
 @login_required
 def campaign_export(kind: str, fmt: str):

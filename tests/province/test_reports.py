@@ -132,3 +132,16 @@ def test_periodic_report_by_form_of_care_and_card(ctx, client):
         periodic.declare_visits(ctx, who, label, "ma_cskcb,hinh_thuc,doi_tuong,so_luot_kcb\n62001,kham,BHYT,1\n")
     with pytest.raises(SandboxError):
         periodic.report(ctx, who, "2026-H3")
+
+
+def test_schedule_exports(ctx, client):
+    province_user(ctx)
+    today = ctx.clock.now().astimezone(VN_TZ).date()
+    settings.update(ctx, "58", campaign_start=(today - timedelta(days=2)).strftime("%Y%m%d"),
+                    campaign_end=(today + timedelta(days=2)).strftime("%Y%m%d"))
+    client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
+    text = client.get("/so-y-te/chien-dich/lich.csv").content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Báo cáo,Kỳ,Hạn nộp,Tình trạng,Người nộp,Thời điểm nộp"
+    assert f"Báo cáo ngày,{(today - timedelta(days=2)):%d/%m/%Y}," in text and "quá hạn" in text
+    wb = openpyxl.load_workbook(io.BytesIO(client.get("/so-y-te/chien-dich/lich.xlsx").content))
+    assert wb["Lich bao cao"]["A1"].value == "Lịch báo cáo chiến dịch"
