@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import flask
 
-from sandbox.errors import SandboxError
+from sandbox.errors import InvalidInputError, SandboxError
 from sandbox.web.vneid_pages import bounded_int
 
 from . import board, campaign, charts, detail, periodic, settings as province_settings, signoff, users
@@ -289,13 +289,22 @@ def settings_page():
     if flask.request.method == "POST":
         form = flask.request.form
         try:
-            threshold = form.get("grace_threshold", "").replace(",", ".")
-            province_settings.update(
-                ctx, who.province_code, window_days=bounded_int(form.get("window_days"), 1, 366),
-                grace_days=bounded_int(form.get("grace_days"), 1, 366),
-                grace_threshold=float(threshold) / 100 if threshold.replace(".", "", 1).isdigit() else None,
-                campaign_start=form.get("campaign_start", "").replace("-", ""),
-                campaign_end=form.get("campaign_end", "").replace("-", ""))
+            values = {}
+            for name in ("window_days", "grace_days"):
+                if form.get(name, "").strip():
+                    values[name] = bounded_int(form.get(name), 1, 366)
+                    if values[name] is None:
+                        raise InvalidInputError("số ngày là số nguyên từ 1 đến 366", f"{name}: 1..366 days")
+            threshold = form.get("grace_threshold", "").strip().replace(",", ".")
+            if threshold:
+                try:
+                    values["grace_threshold"] = float(threshold) / 100
+                except ValueError:
+                    raise InvalidInputError("ngưỡng tỷ lệ lỗi là số phần trăm, ví dụ 5 hoặc 2,5",
+                                            "threshold: a percentage such as 5 or 2.5") from None
+            province_settings.update(ctx, who.province_code, **values,
+                                     campaign_start=form.get("campaign_start", "").replace("-", ""),
+                                     campaign_end=form.get("campaign_end", "").replace("-", ""))
             message = "Đã lưu thiết lập."
         except SandboxError as exc:
             error = exc.message_vi

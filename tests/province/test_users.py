@@ -78,3 +78,16 @@ def test_pages_need_a_province_session_not_a_facility_one(client, ctx):
     client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
     assert client.get("/so-y-te/bang").status_code == 200
     assert client.get("/portal/", follow_redirects=False).status_code == 302             # … and the province session opens no facility portal
+
+
+def test_settings_page_refuses_bad_values_and_changes_nothing(client, ctx):
+    from province import settings
+    province_user(ctx)
+    client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
+    for form in ({"window_days": "0"}, {"grace_days": "abc"}, {"grace_threshold": "năm"}, {"grace_threshold": "500"},
+                 {"campaign_start": "2026-13-01"}, {"campaign_start": "2026-12-10", "campaign_end": "2026-12-01"}):
+        page = client.post("/so-y-te/thiet-lap", data=form)
+        assert page.status_code == 422 and 'role="alert"' in page.text, form
+    assert settings.get(ctx, "58") == settings.get(ctx, "99").__class__("58", **settings.DEFAULTS)
+    ok = client.post("/so-y-te/thiet-lap", data={"window_days": "60", "grace_threshold": "2,5"})
+    assert ok.status_code == 200 and settings.get(ctx, "58").grace_threshold == 0.025
