@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -71,6 +72,18 @@ def prepare(base: str, admin_token: str, facilities: int) -> None:
                                                              "passcode": CITIZEN_PASSCODE}))
 
 
+def _register(http: httpx.Client, code: str, pem: str, wait: float = 120.0) -> None:
+    """Register this process's certificate; a worker may start before the master has created the
+    facility, so an unknown facility is retried for a while (time.sleep is gevent's under Locust)."""
+    deadline = time.monotonic() + wait
+    while True:
+        response = http.post("/admin/api/certificates", json={"facility": code, "pem": pem})
+        if response.status_code != 404 or time.monotonic() > deadline:
+            _ok(response)
+            return
+        time.sleep(0.5)
+
+
 @dataclass
 class Pool:
     """One facility's signed payloads for one load process, handed out in turn."""
@@ -101,7 +114,7 @@ def build_pools(base: str, admin_token: str, facilities: int, size: int, *, larg
         for i in range(facilities):
             code = facility_code(i)
             credential = ca.issue(code, f"Cơ sở thử tải {i + 1}")
-            _ok(http.post("/admin/api/certificates", json={"facility": code, "pem": credential.cert_pem.decode()}))
+            _register(http, code, credential.cert_pem.decode())
             username, password = account(code)
             pool = Pool(code, username, password)
             for n in range(size):

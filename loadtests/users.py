@@ -36,10 +36,10 @@ def _init(environment, **_kw):
         return
     if isinstance(environment.runner, MasterRunner):
         setup.prepare(environment.host, plan.admin_token, plan.facilities)
-        STATE["ready_workers"] = 0
+        STATE["ready_nodes"] = set()
 
         def ready(environment, msg, **_kw):  # noqa: ARG001 - Locust passes both by name
-            STATE["ready_workers"] += 1
+            STATE["ready_nodes"].add(msg.node_id)
         environment.runner.register_message("skdt_pools_ready", ready)
         return
     if isinstance(environment.runner, WorkerRunner):   # sign in the background; users wait for the pools
@@ -49,13 +49,25 @@ def _init(environment, **_kw):
 
 
 def _build(environment, plan) -> None:
-    setup.prepare(environment.host, plan.admin_token, plan.facilities)
-    STATE["pools"] = setup.build_pools(environment.host, plan.admin_token, plan.facilities, plan.pool,
+    if not isinstance(environment.runner, WorkerRunner):   # the master prepared the sandbox for its workers
+        setup.prepare(environment.host, plan.admin_token, plan.facilities)
+    try:
+        STATE["pools"] = setup.build_pools(environment.host, plan.admin_token, plan.facilities, plan.pool,
                                        large_share=plan.large_share, pause=lambda: gevent.sleep(0))
+    except Exception:
+        log.exception("building the load pools failed: this process's users will not start")
+        raise
     log.info("load pools ready: %d facilities × %d signed payloads", plan.facilities, plan.pool)
     _ready.set()
     if isinstance(environment.runner, WorkerRunner):   # the master starts the shape's clock when all are ready
-        environment.runner.send_message("skdt_pools_ready", None)
+        gevent.spawn(_announce, environment.runner)
+
+
+def _announce(runner) -> None:
+    """Say "ready" every second (a message sent before the master knows this worker would be lost)."""
+    while True:
+        runner.send_message("skdt_pools_ready", None)
+        gevent.sleep(1)
 
 
 class FacilityUser(HttpUser):

@@ -115,8 +115,17 @@ def readiness():
 @answer_errors
 @admin_only
 def queue(since=None):
-    from datetime import datetime
-    return admin.queue(context(), datetime.fromisoformat(since) if isinstance(since, str) else since)
+    from datetime import datetime, timezone
+    from ..errors import InvalidInputError
+    if isinstance(since, str):
+        try:
+            since = datetime.fromisoformat(since)
+        except ValueError:
+            raise InvalidInputError("since là thời điểm ISO 8601, ví dụ 2026-12-01T08:00:00+07:00",
+                                    "since must be an ISO 8601 date-time") from None
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+    return admin.queue(context(), since)
 
 
 @answer_errors

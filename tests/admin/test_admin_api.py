@@ -86,3 +86,12 @@ def test_readiness_and_process_pending(client, his):
     rows = {r["code"]: r for r in client.get("/admin/api/readiness", headers=H).json()}
     assert rows["58001"]["accounts"] == 1 and rows["58001"]["acceptedEpisodes"] == 1
     assert client.post("/admin/api/process-pending", headers=H).json() == {"processed": 0}
+
+
+def test_queue_counts_and_refuses_a_bad_moment(client):
+    empty = client.get("/admin/api/queue", headers=H).json()
+    assert empty == {"received": 0, "processing": 0, "processed": 0, "oldestWaitingSeconds": None}
+    for bad in ("", "yesterday", "2026-13-01T00:00:00"):
+        answer = client.get("/admin/api/queue", params={"since": bad}, headers=H)
+        assert answer.status_code in (400, 422) and answer.json()["maLoi"] in ("2051", "4221"), bad
+    assert client.get("/admin/api/queue", params={"since": "2026-12-01T08:00:00"}, headers=H).status_code == 200
