@@ -8,13 +8,12 @@ next ``process_pending`` (at start-up, by the worker or by the CLI) takes it ove
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 from pathlib import Path
 from collections import Counter
 
 from sqlalchemy.exc import IntegrityError
-
-import time
 
 from .. import faults
 from ..context import Context
