@@ -10,8 +10,6 @@ activated when the citizen confirmed the notice (``book_consent_at``).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,7 +22,7 @@ from sandbox.reference.facilities import districts
 from sandbox.storage.models import CampaignTarget, Citizen, ReportFiling, VneidAccount, WalletCard
 
 from . import settings as province_settings
-from .tables import Table
+from .tables import Table, read_csv
 from .users import ProvinceCaller
 
 INDICATORS = {"level2": "Tài khoản định danh điện tử mức 2", "card": "Thẻ BHYT tích hợp trên VNeID",
@@ -43,14 +41,7 @@ def province_districts(province_code: str) -> dict:
 # --- targets ---------------------------------------------------------------------------------------
 def load_targets(ctx: Context, who: ProvinceCaller, data: bytes | str) -> dict:
     """Replace the province's targets with the CSV's (all or nothing; see TEMPLATE)."""
-    try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"tệp không phải UTF-8 (byte {exc.start})", f"not UTF-8 (byte {exc.start})") from None
-    try:
-        reader = list(csv.DictReader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InvalidInputError(f"CSV không hợp lệ: {exc}", f"invalid CSV: {exc}") from None
+    reader = read_csv(data)
     known = province_districts(who.province_code)
     rows, seen = [], set()
     for i, row in enumerate(reader, start=2):

@@ -11,8 +11,6 @@ UNCONFIRMED, shown in the report's note.  The column layout of cdc.kcb.vn is not
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime
 
@@ -23,7 +21,7 @@ from sandbox.context import Context
 from sandbox.errors import InvalidInputError
 from sandbox.storage.models import Episode, Facility, PeriodicNote
 
-from .tables import Table
+from .tables import Table, read_csv
 from .users import ProvinceCaller, facility_in_scope
 
 FORMS = {  # QĐ 2733 Đ8's six forms ← MA_LOAI_KCB (domain.md §5.3); the grouping is UNCONFIRMED
@@ -77,13 +75,7 @@ def counts(ctx: Context, who: ProvinceCaller, label: str) -> dict[str, dict[str,
 def declare_visits(ctx: Context, who: ProvinceCaller, label: str, data: bytes | str) -> dict:
     """The facilities' own visit counts for the period (CSV), replacing what was declared before."""
     bounds(label)
-    try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        reader = list(csv.DictReader(io.StringIO(text, newline="")))
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"tệp không phải UTF-8 (byte {exc.start})", f"not UTF-8 (byte {exc.start})") from None
-    except csv.Error as exc:
-        raise InvalidInputError(f"CSV không hợp lệ: {exc}", f"invalid CSV: {exc}") from None
+    reader = read_csv(data)
     declared: dict[str, dict[str, int]] = {}
     for i, row in enumerate(reader, start=2):
         if set(row) != {"ma_cskcb", "hinh_thuc", "doi_tuong", "so_luot_kcb"}:

@@ -37,6 +37,18 @@ def cell(value):
     return "" if value is None else value
 
 
+def read_csv(data: bytes | str) -> list[dict]:
+    """The rows of an uploaded CSV (UTF-8, with or without BOM); anything else a coded refusal."""
+    from sandbox.errors import InvalidInputError
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"tệp không phải UTF-8 (byte {exc.start})", f"not UTF-8 (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InvalidInputError(f"CSV không hợp lệ: {exc}", f"invalid CSV: {exc}") from None
+
+
 def to_xlsx(tables: list[Table]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
