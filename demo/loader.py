@@ -8,27 +8,24 @@ from pathlib import Path
 
 import click
 
-from datetime import date
-
 from fixtures.envelope import b64, envelope
-from fixtures.identity import Person
 from fixtures.generator import generate
 from fixtures.pki import Credential, TestCA
 from fixtures.signing import sign
 from sandbox import admin, auth, intake
+from sandbox.clock import VN_TZ
 from sandbox.context import Context
 from sandbox.errors import ConflictError
 from sandbox.pipeline.service import process_submission
 from sandbox.security import md5_upper
 from sandbox.settings import ROOT, Settings
 
+from .citizens import demo_citizens, visit_traits
+
 DEMO_FACILITIES = ("58001", "58002", "58011", "58114")
 DEMO_FORMS = ("kham", "ngoai_tru", "noi_tru", "ban_ngay", "linh_thuoc", "tu_xa")
 VNEID_DEMO = ("058085000001", "058190000002")
 VNEID_PASSWORD, VNEID_PASSCODE = "Vneid@2026", "123456"
-# The population's citizen 058085000001 (card DN4585800000001): his visits show in the card check
-DEMO_PATIENT = Person("Trần Văn An", True, date(1985, 2, 1), "058085000001", "5800000001", "DN4585800000001", "58",
-                      "Phan Rang - Tháp Chàm, Ninh Thuận", "0912000001")
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,9 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
     added = admin.seed_facilities(ctx)
     from .population import load_population
     load_population(ctx, DEMO_FACILITIES)
+    today = ctx.clock.now().astimezone(VN_TZ).date()
+    admin.load_registry(ctx, "citizens", [c.citizen_row() for c in demo_citizens(today)])
+    admin.load_registry(ctx, "cards", [c.card_row(today) for c in demo_citizens(today)])
     for citizen in VNEID_DEMO:  # VNeID accounts: password and 6-digit passcode
         admin.add_vneid_account(ctx, citizen, VNEID_PASSWORD, VNEID_PASSCODE)
     accounts = []
@@ -76,23 +76,32 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
         cert_file.write_bytes(cred.cert_pem)
         keys[code] = cred
         certs.append(admin.add_certificate(ctx, code, cred.cert_pem))
-    transactions = []
+    transactions, headers = [], {}
     for code in DEMO_FACILITIES:
         acc = next(a for a in accounts if a.facility == code)
         token = auth.take_token(ctx, acc.username, md5_upper(acc.password), None)
-        headers = {"accessToken": token.access_token, "tokenId": token.id_token,
-                   "passwordHash": md5_upper(acc.password)}
+        headers[code] = (acc, {"accessToken": token.access_token, "tokenId": token.id_token,
+                               "passwordHash": md5_upper(acc.password)})
+
+    def submit(code: str, episode) -> None:
+        acc, hdrs = headers[code]
+        payload = sign(envelope(code, [episode.documents()]), keys[code].key_pem, keys[code].cert_pem)
+        form_data = {"username": acc.username, "loaiHoSo": "130", "maTinh": code[:2], "maCSKCB": code,
+                     "fileHSBase64": b64(payload)}
+        receipt = intake.receive(ctx, "guiHoSoXmlQD3176", hdrs, form_data, None)
+        process_submission(ctx, receipt.transaction_id)
+        transactions.append(receipt.transaction_id)
+
+    for code in DEMO_FACILITIES:            # one episode of every form of care per facility (random people)
         for form in DEMO_FORMS:
             for n in range(episodes_per_form):
-                patient = DEMO_PATIENT if (code, form) in (("58001", "kham"), ("58002", "noi_tru")) else None
-                episode = generate(seed * 100 + n, code, form, patient=patient)
-                payload = sign(envelope(code, [episode.documents()]), keys[code].key_pem, keys[code].cert_pem)
-                form_data = {"username": acc.username, "loaiHoSo": "130", "maTinh": code[:2],
-                             "maCSKCB": code, "fileHSBase64": b64(payload)}
-                receipt = intake.receive(ctx, "guiHoSoXmlQD3176", headers, form_data, None)
-                process_submission(ctx, receipt.transaction_id)
-                transactions.append(receipt.transaction_id)
-    return {"facilitiesAdded": added, "accounts": accounts, "certificates": certs,
+                submit(code, generate(seed * 100 + n, code, form))
+    people = demo_citizens(today)           # the demo citizens' own visits, over three years
+    for i, person in enumerate(people):
+        for j, visit in enumerate(person.visits):
+            submit(visit.facility, generate(seed * 1000 + i * 10 + j, visit.facility, visit.form, start=visit.start,
+                                            patient=person.person, traits=visit_traits(person, visit)))
+    return {"facilitiesAdded": added, "accounts": accounts, "certificates": certs, "citizens": people,
             "transactions": transactions, "pkiDir": str(pki_dir)}
 
 
@@ -110,18 +119,35 @@ def demo_command(seed, pki_dir, base_url):
     result = load_demo(ctx, pki_dir, seed=seed)
     from .province import load_province_demo
     province_users = load_province_demo(ctx, seed)
-    click.echo(f"Cơ sở mới: {result['facilitiesAdded']} · giao dịch mẫu: {len(result['transactions'])}")
-    click.echo("Tài khoản mẫu (username / mật khẩu / cơ sở) — chỉ dùng trong sandbox:")
-    for acc in result["accounts"]:
-        click.echo(f"  {acc.username:<18} {acc.password:<14} {acc.facility}")
-    click.echo(f"Khóa và chứng thư thử nghiệm: {result['pkiDir']}")
-    click.echo(f"VNeID ({base_url}/vneid/): {', '.join(VNEID_DEMO)} · mật khẩu {VNEID_PASSWORD} · "
-               f"passcode {VNEID_PASSCODE}")
-    click.echo(f"Sở Y tế / BHXH tỉnh ({base_url}/so-y-te/): "
-               + " · ".join(f"{u} / {p} ({o})" for u, p, o in province_users))
-    click.echo(f"Admin token (X-Admin-Token): {settings.admin_token}")
-    click.echo(f"Cổng (gateway): {base_url}/ · Swagger {base_url}/ui/ · portal {base_url}/portal/")
-    click.echo(f"Chứng nhận sẵn sàng (certification): {base_url}/portal/chung-nhan · "
-               f"API {base_url}/conformance/api/ui/ · HIS tham chiếu: python -m conformance.reference_his "
-               f"{base_url} 58001_BV Demo@58001 --key {result['pkiDir']}/58001.key.pem "
-               f"--cert {result['pkiDir']}/58001.cert.pem")
+    click.echo(banner(result, province_users, settings, base_url))
+
+
+def banner(result: dict, province_users, settings, base_url: str) -> str:
+    """Every demo login with what to try, and every URL (at the port the sandbox is served on)."""
+    pki = result["pkiDir"]
+    lines = [f"Cơ sở mới: {result['facilitiesAdded']} · giao dịch mẫu: {len(result['transactions'])}",
+             f"Sandbox: {base_url}/ (trang giới thiệu, liên kết mọi phần)", "",
+             "Cơ sở KCB — cổng (API) và portal " + f"{base_url}/portal/ (username / mật khẩu / cơ sở):"]
+    lines += [f"  {acc.username:<18} {acc.password:<14} {acc.facility}" for acc in result["accounts"]]
+    lines += ["  Thử: Danh sách tiếp nhận, tìm theo MA_LK, tải xlsx/CSV; 'Đọc sổ bằng mã chia sẻ';"
+              " 'Vì sao bị từ chối?' sau một lần gửi sai token",
+              f"  Swagger {base_url}/ui/ · khóa và chứng thư thử nghiệm: {pki}",
+              f"  Chứng nhận sẵn sàng: {base_url}/portal/chung-nhan · HIS tham chiếu: python -m conformance.reference_his "
+              f"{base_url} 58001_BV Demo@58001 --key {pki}/58001.key.pem --cert {pki}/58001.cert.pem", "",
+              f"Công dân — VNeID mô phỏng {base_url}/vneid/ (mật khẩu {VNEID_PASSWORD}, passcode {VNEID_PASSCODE}):"]
+    for c in result["citizens"]:
+        years = sorted({v.start.year for v in c.visits})
+        who = (f"  {c.person.personal_id}  {c.person.name}: {len(c.visits)} lượt khám "
+               f"{years[0]}–{years[-1]}, thẻ {c.person.card}")
+        if c.guardian:
+            who += f" — trẻ dưới 14 tuổi, người giám hộ {c.guardian} (mở từ tài khoản của người giám hộ)"
+        lines.append(who)
+    lines += ["  Thử: Ví giấy tờ → passcode → Thêm thẻ BHYT (mã thẻ ở trên) → Hồ sơ sức khỏe → Sổ sức khỏe điện tử →"
+              " Xác nhận → passcode → Cập nhật dữ liệu → chọn năm → lượt khám → Tải PDF; Chia sẻ sổ (mã QR, thu hồi);"
+              " Thông tin cá nhân; người phụ thuộc ở trang chủ", "",
+              f"Sở Y tế / BHXH tỉnh {base_url}/so-y-te/: "
+              + " · ".join(f"{u} / {p} ({o})" for u, p, o in province_users),
+              "  Thử: bảng sẵn sàng theo huyện, ký xác nhận (Sở Y tế), báo cáo chiến dịch và 6 tháng, tải xlsx/PDF", "",
+              f"Quản trị (X-Admin-Token): {settings.admin_token} · API {base_url}/admin/api/ui/",
+              "Thẻ thử nghiệm cho tra cứu thẻ (mọi mã kết quả): skdt-sandbox cards"]
+    return "\n".join(lines)

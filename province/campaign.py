@@ -22,7 +22,7 @@ from sandbox.reference.facilities import districts
 from sandbox.storage.models import CampaignTarget, Citizen, ReportFiling, VneidAccount, WalletCard
 
 from . import settings as province_settings
-from .tables import Table, read_csv
+from sandbox.tables import Table, read_csv
 from .users import ProvinceCaller
 
 INDICATORS = {"level2": "Tài khoản định danh điện tử mức 2", "card": "Thẻ BHYT tích hợp trên VNeID",

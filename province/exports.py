@@ -1,10 +1,10 @@
-"""The board's and a facility's tables as province.tables.Table, for xlsx, CSV and PDF."""
+"""The board's and a facility's tables as sandbox.tables.Table, for xlsx, CSV and PDF."""
 
 from __future__ import annotations
 
 from .board import CERT_STATES, STAGES, Row
 from .settings import Settings
-from .tables import Table
+from sandbox.tables import Table
 
 SIGN_OFF_VI = {"": "", "ready": "Đã xác nhận sẵn sàng", "refused": "Chưa đạt", "withdrawn": "Đã rút xác nhận"}
 

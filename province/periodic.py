@@ -21,7 +21,7 @@ from sandbox.context import Context
 from sandbox.errors import InvalidInputError
 from sandbox.storage.models import Episode, Facility, PeriodicNote
 
-from .tables import Table, read_csv
+from sandbox.tables import Table, read_csv
 from .users import ProvinceCaller, facility_in_scope
 
 FORMS = {  # QĐ 2733 Đ8's six forms ← MA_LOAI_KCB (domain.md §5.3); the grouping is UNCONFIRMED

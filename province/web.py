@@ -14,7 +14,7 @@ from sandbox.web.vneid_pages import bounded_int
 
 from . import board, campaign, charts, detail, periodic, settings as province_settings, signoff, users
 from .exports import board_table, facility_tables
-from .tables import MIME, to_csv, to_pdf, to_xlsx
+from sandbox.tables import MIME, to_csv, to_pdf, to_xlsx
 
 blueprint = flask.Blueprint("province", __name__, url_prefix="/so-y-te", template_folder="templates")
 FORMATS = ("xlsx", "csv", "pdf")
@@ -215,7 +215,7 @@ def campaign_page():
 @blueprint.route("/chien-dich/lich.<fmt>")
 @login_required
 def schedule_export(fmt: str):
-    from .tables import Table
+    from sandbox.tables import Table
     state_vi = {"filed": "đã nộp", "filed_late": "đã nộp muộn", "due": "đến hạn", "late": "quá hạn", "upcoming": "chưa đến kỳ"}
     rows = [{**x, "period": period_vi(x["period"]), "due": vn_iso(x["due"]), "state": state_vi[x["state"]],
              "filedAt": vn_iso(x["filedAt"])} for x in campaign.schedule(_ctx(), flask.g.who)]

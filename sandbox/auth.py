@@ -18,6 +18,7 @@ from . import throttle
 from .security import hash_credential, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
 from .storage.models import Account, ApiToken, Facility
 from .storage.registry import get_account
+from .explain import shape as explain_shape, vn as explain_vn
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,25 @@ def ip_allowed(allowed: str, client_ip: str | None) -> bool:
 
 
 def _check_standing(account: Account, facility: Facility, client_ip: str | None) -> None:
+    def facts(seen: dict, expected: dict) -> dict:
+        return {"facility": facility.code, "username": account.username, "seen": seen, "expected": expected}
     if not account.active:
         raise AuthorisationError("liên hệ BHXH tỉnh để kích hoạt lại tài khoản",
-                                 "ask BHXH tỉnh to re-enable the account", code=RC.ACCOUNT_INACTIVE)
+                                 "ask BHXH tỉnh to re-enable the account", code=RC.ACCOUNT_INACTIVE,
+                                 facts=facts({"Trạng thái tài khoản": "ngừng hoạt động"},
+                                             {"Trạng thái tài khoản": "đang hoạt động (BHXH tỉnh kích hoạt lại)"}))
     if facility.status != "active":
         raise AuthorisationError(f"cơ sở {facility.code} đang tạm ngừng; liên hệ Sở Y tế",
                                  f"facility {facility.code} is suspended; contact the Sở Y tế",
-                                 code=RC.FACILITY_SUSPENDED)
+                                 code=RC.FACILITY_SUSPENDED,
+                                 facts=facts({"Trạng thái cơ sở": facility.status},
+                                             {"Trạng thái cơ sở": "active (Sở Y tế cho hoạt động lại)"}))
     if not ip_allowed(account.allowed_ips, client_ip):
         raise AuthorisationError(f"IP {client_ip} chưa đăng ký (mẫu 01/dk-ip-ctn)",
                                  f"IP {client_ip} is not registered (form 01/dk-ip-ctn)",
-                                 code=RC.IP_NOT_ALLOWED)
+                                 code=RC.IP_NOT_ALLOWED,
+                                 facts=facts({"Địa chỉ gọi": client_ip or "không xác định"},
+                                             {"Địa chỉ đã đăng ký (mẫu 01/dk-ip-ctn)": account.allowed_ips}))
 
 
 @lru_cache(maxsize=4)
@@ -73,43 +82,55 @@ def _locked_error(exc: throttle.Locked) -> AuthenticationError:
                                f"too many failed logins, try again in {exc.minutes_left} minutes", code=RC.ACCOUNT_LOCKED)
 
 
-def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> IssuedToken:
-    """POST /api/token/take.  Failures are counted per client address and per account from that address
-    (throttle.py) before refusing; an unknown username is answered exactly like a wrong password."""
-    settings = ctx.settings
-    now = ctx.clock.now()
+def check_login(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> Caller:
+    """Username + uppercase MD5 of the password, nothing else (the portal, the refusal explanations).
+    Failures are counted per client address and per account from that address (throttle.py) before
+    refusing; an unknown username is answered exactly like a wrong password, in text and in time."""
     try:
         throttle.check(ctx, "gateway", username, client_ip)
     except throttle.Locked as exc:
         raise _locked_error(exc) from None
-    with ctx.db.session() as s:
+    with ctx.db.read() as s:
         account = get_account(s, username)
-        stored = account.password_hash if account is not None else _dummy_hash(settings.password_hash_iterations)
+        stored = account.password_hash if account is not None else _dummy_hash(ctx.settings.password_hash_iterations)
         ok = verify_credential(password_md5, stored) and account is not None
-        if ok:
-            facility = s.get(Facility, account.facility_code)
-            _check_standing(account, facility, client_ip)
-            account.failed_logins = 0
-            account.locked_until = None
-            access, id_token = new_token_pair()
-            expires = now + timedelta(minutes=settings.token_lifetime_minutes)
-            s.execute(delete(ApiToken).where(ApiToken.account_id == account.id, ApiToken.expires_at < now))
-            s.add(ApiToken(digest=keyed_digest(settings.secret_key, access, id_token),
-                           account_id=account.id,
-                           password_proof=keyed_digest(settings.secret_key, "pw", normalise_md5(password_md5)),
-                           issued_at=now, expires_at=expires))
-            issued = IssuedToken(access, id_token, account.username, expires)
-    if not ok:
+        caller = Caller(account.id, account.username, account.facility_code) if ok else None
+        facility_code = account.facility_code if account is not None else ""
+    if caller is None:
         left = throttle.failed(ctx, "gateway", username, client_ip)
+        # kept for the account's own facility only (an unknown username is attributed to no one)
+        facts = {"facility": facility_code, "username": username,
+                 "seen": {"Địa chỉ gọi": client_ip or "không xác định", "password gửi": explain_shape(password_md5)},
+                 "expected": {"password": "MD5 chữ in hoa (32 ký tự hex) của mật khẩu đã đăng ký",
+                              "Số lần thử còn lại": str(max(left, 0))}}
         if left <= 0:
             raise AuthenticationError(f"đã sai {throttle.ACCOUNT_LIMIT} lần, khóa {throttle.LOCK_MINUTES} phút",
                                       f"{throttle.ACCOUNT_LIMIT} failures, locked for {throttle.LOCK_MINUTES} minutes",
-                                      code=RC.ACCOUNT_LOCKED)
+                                      code=RC.ACCOUNT_LOCKED, facts=facts)
         raise AuthenticationError(f"kiểm tra username và MD5 (chữ in hoa) của mật khẩu; còn {left} lần thử",
                                   f"check the username and the uppercase MD5 of the password; {left} tries left",
-                                  code=RC.BAD_CREDENTIALS)
+                                  code=RC.BAD_CREDENTIALS, facts=facts)
     throttle.succeeded(ctx, "gateway", username, client_ip)
-    return issued
+    return caller
+
+
+def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> IssuedToken:
+    """POST /api/token/take: the login (check_login), the account's standing, then a new token."""
+    settings = ctx.settings
+    caller = check_login(ctx, username, password_md5, client_ip)
+    now = ctx.clock.now()
+    with ctx.db.session() as s:
+        account = s.get(Account, caller.account_id)
+        _check_standing(account, s.get(Facility, account.facility_code), client_ip)
+        account.failed_logins = 0
+        account.locked_until = None
+        access, id_token = new_token_pair()
+        expires = now + timedelta(minutes=settings.token_lifetime_minutes)
+        s.execute(delete(ApiToken).where(ApiToken.account_id == account.id, ApiToken.expires_at < now))
+        s.add(ApiToken(digest=keyed_digest(settings.secret_key, access, id_token), account_id=account.id,
+                       password_proof=keyed_digest(settings.secret_key, "pw", normalise_md5(password_md5)),
+                       issued_at=now, expires_at=expires))
+        return IssuedToken(access, id_token, account.username, expires)
 
 
 def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
@@ -119,7 +140,7 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
         missing = ", ".join(n for n, v in (("accessToken", access_token), ("tokenId", id_token)) if not v)
         raise AuthenticationError(f"thiếu header {missing}; gọi /api/token/take để lấy token",
                                   f"missing header {missing}; call /api/token/take first",
-                                  code=RC.TOKEN_MISSING)
+                                  code=RC.TOKEN_MISSING, facts=_token_facts(access_token, id_token))
     settings = ctx.settings
     now = ctx.clock.now()
     with ctx.db.read() as s:
@@ -132,19 +153,32 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
     if row is None:
         raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
                                   "accessToken/tokenId were not issued here or do not belong together",
-                                  code=RC.TOKEN_INVALID)
+                                  code=RC.TOKEN_INVALID, facts=_token_facts(access_token, id_token))
     expires_at, proof_stored, account, facility = row
     if as_utc(expires_at) <= now:
         raise AuthenticationError(f"token hết hạn lúc {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
                                   f"token expired at {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
-                                  code=RC.TOKEN_EXPIRED)
+                                  code=RC.TOKEN_EXPIRED, facts={
+                                      "facility": account.facility_code, "username": account.username,
+                                      "seen": {"Token hết hạn lúc": explain_vn(expires_at)},
+                                      "expected": {"Thời hạn token": f"{settings.token_lifetime_minutes} phút kể từ khi lấy",
+                                                   "Cần làm": "lấy token mới qua /api/token/take trước khi hết hạn"}})
     proof = keyed_digest(settings.secret_key, "pw", normalise_md5(password_hash or ""))
     if not password_hash or not same(proof, proof_stored):
         raise AuthenticationError("passwordHash phải là MD5 chữ in hoa của mật khẩu đã dùng lấy token",
                                   "passwordHash must be the uppercase MD5 used to take the token",
-                                  code=RC.PASSWORD_HASH_MISMATCH)
+                                  code=RC.PASSWORD_HASH_MISMATCH, facts={
+                                      "facility": account.facility_code, "username": account.username,
+                                      "seen": {"passwordHash gửi": explain_shape(password_hash)},
+                                      "expected": {"passwordHash": "MD5 chữ in hoa của đúng mật khẩu đã dùng để lấy token này"}})
     _check_standing(account, facility, client_ip)
     return Caller(account.id, account.username, account.facility_code)
+
+
+def _token_facts(access_token: str | None, id_token: str | None) -> dict:
+    return {"seen": {"accessToken gửi": explain_shape(access_token), "tokenId gửi": explain_shape(id_token)},
+            "expected": {"accessToken, tokenId": "cặp token do /api/token/take trả về (APIKey.access_token, "
+                                                  "APIKey.id_token) của cùng một lần lấy token"}}
 
 
 def withdraw_token(ctx: Context, access_token: str | None, id_token: str | None) -> None:

@@ -12,11 +12,15 @@ from .result_codes import CodeInfo, ResultCode, info
 class SandboxError(Exception):
     result_code: ResultCode = ResultCode.SERVER_ERROR
 
-    def __init__(self, hint_vi: str = "", hint_en: str = "", *, code: ResultCode | None = None):
+    def __init__(self, hint_vi: str = "", hint_en: str = "", *, code: ResultCode | None = None,
+                 facts: dict | None = None):
         if code is not None:
             self.result_code = code
         self.hint_vi = hint_vi
         self.hint_en = hint_en
+        # what the sandbox saw and expected, for the facility's "why was I refused" (sandbox/explain.py):
+        # {"facility": …, "username": …, "seen": {label: value}, "expected": {label: value}}; never secrets
+        self.facts = facts
         super().__init__(self.message_en)
 
     @property

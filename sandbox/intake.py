@@ -52,17 +52,24 @@ class Receipt:
     caller: Caller
 
 
+def _facts(caller: Caller, seen: dict, expected: dict) -> dict:
+    return {"facility": caller.facility_code, "username": caller.username, "seen": seen, "expected": expected}
+
+
 def check_facility_fields(caller: Caller, ma_tinh: str, ma_cskcb: str) -> None:
+    facts = _facts(caller, {"maCSKCB (form)": ma_cskcb, "maTinh (form)": ma_tinh},
+                   {"maCSKCB": f"{caller.facility_code} (cơ sở của tài khoản {caller.username})",
+                    "maTinh": f"{caller.facility_code[:2]} (2 số đầu của maCSKCB)"})
     if not is_facility_code(ma_cskcb):
-        raise ParameterError(f"nhận được {ma_cskcb!r}", f"got {ma_cskcb!r}", code=RC.MA_CSKCB_FORMAT)
+        raise ParameterError(f"nhận được {ma_cskcb!r}", f"got {ma_cskcb!r}", code=RC.MA_CSKCB_FORMAT, facts=facts)
     if ma_tinh != ma_cskcb[:2]:
         raise ParameterError(f"maCSKCB {ma_cskcb} → maTinh phải là {ma_cskcb[:2]}, nhận {ma_tinh!r}",
                              f"maCSKCB {ma_cskcb} → maTinh must be {ma_cskcb[:2]}, got {ma_tinh!r}",
-                             code=RC.MA_TINH_MISMATCH)
+                             code=RC.MA_TINH_MISMATCH, facts=facts)
     if ma_cskcb != caller.facility_code:
         raise AuthorisationError(f"tài khoản {caller.username} thuộc cơ sở {caller.facility_code}",
                                  f"account {caller.username} belongs to facility {caller.facility_code}",
-                                 code=RC.FACILITY_NOT_OWNED)
+                                 code=RC.FACILITY_NOT_OWNED, facts=facts)
 
 
 def decode_payload(ctx: Context, file_b64: str) -> bytes:
@@ -95,7 +102,11 @@ def check_document_facility(root, endpoint: Endpoint, ma_cskcb: str) -> None:
         if declared != ma_cskcb:
             raise AuthorisationError(f"THONGTINDONVI/MACSKCB là {declared!r}, maCSKCB là {ma_cskcb}",
                                      f"THONGTINDONVI/MACSKCB is {declared!r}, maCSKCB is {ma_cskcb}",
-                                     code=RC.ENVELOPE_FACILITY_MISMATCH)
+                                     code=RC.ENVELOPE_FACILITY_MISMATCH, facts={
+                                         "facility": ma_cskcb,
+                                         "seen": {"THONGTINDONVI/MACSKCB (hồ sơ)": declared or "(trống)",
+                                                  "maCSKCB (form)": ma_cskcb},
+                                         "expected": {"THONGTINDONVI/MACSKCB": f"{ma_cskcb}, bằng maCSKCB của form"}})
     elif endpoint.kind == "CHECKIN":
         for i, row in enumerate(table_rows(root), start=1):
             declared = text_of(row, "MA_CSKCB")
@@ -114,13 +125,17 @@ def receive(ctx: Context, endpoint_name: str, headers: dict, form: dict, client_
     if username != caller.username:
         raise AuthorisationError(f"username={username!r} nhưng token cấp cho {caller.username}",
                                  f"username={username!r} but the token belongs to {caller.username}",
-                                 code=RC.USERNAME_MISMATCH)
+                                 code=RC.USERNAME_MISMATCH, facts=_facts(
+                                     caller, {"username (form)": username[:100] or "(trống)"},
+                                     {"username": f"{caller.username} (tài khoản của token)"}))
     loai = (form.get("loaiHoSo") or "").strip()
     if loai not in endpoint.loai_ho_so:
         allowed = " hoặc ".join(endpoint.loai_ho_so)
         raise ParameterError(f"{endpoint.name} nhận loaiHoSo={allowed}, nhận được {loai!r}",
                              f"{endpoint.name} takes loaiHoSo={' or '.join(endpoint.loai_ho_so)}, got {loai!r}",
-                             code=RC.LOAI_HO_SO_MISMATCH)
+                             code=RC.LOAI_HO_SO_MISMATCH, facts=_facts(
+                                 caller, {"loaiHoSo (form)": loai[:20] or "(trống)", "Chức năng": endpoint.name},
+                                 {"loaiHoSo": allowed}))
     ma_cskcb = (form.get("maCSKCB") or "").strip()
     check_facility_fields(caller, (form.get("maTinh") or "").strip(), ma_cskcb)
     payload = decode_payload(ctx, form.get("fileHSBase64") or "")

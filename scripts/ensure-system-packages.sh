@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for the browser tests (no browser download: Playwright
 # drives /usr/bin/chromium), DejaVu fonts for the PDFs, and xmlsec1, the reference XMLDSig
-# implementation the corpus test cross-checks every signature verdict with.
+# implementation the corpus test cross-checks every signature verdict with, and poppler-utils
+# (pdftoppm, pdftotext) to render the visit PDFs to images in the browser test.
 # Installs them with apt when missing and we are root.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Missing ${need[*]}: run 'sudo apt-get install ${need[*]}' (browser, PDF and signature tests need them)." >&2

@@ -8,6 +8,7 @@ import logging
 
 import flask
 
+from .. import explain
 from ..clock import wire_time
 from ..context import Context
 from ..errors import SandboxError
@@ -61,6 +62,8 @@ def answer_errors(fn):
             # the route, not the path: paths carry share codes and transaction ids
             route = flask.request.url_rule.rule if flask.request.url_rule else "?"
             log.info("refused %s: %s", route, exc.code_info.code)
+            if exc.facts is not None:
+                explain.note(ctx, route, exc)
             body = refusal_body(exc.result_code, exc.message_vi, exc.message_en, ctx.clock.now())
             # Always JSON, even where the operation produces a PDF or a file (no PDF of key names).
             return flask.Response(json.dumps(body, ensure_ascii=False),

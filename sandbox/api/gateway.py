@@ -13,9 +13,9 @@ import time
 
 import flask
 
-from .. import auth, exchanges, faults, intake
+from .. import auth, exchanges, explain, faults, intake
 from ..clock import as_utc, wire_time
-from ..errors import AuthenticationError, FileTooLargeError, NotFoundError
+from ..errors import AuthenticationError, FileTooLargeError, NotFoundError, SandboxError
 from ..result_codes import ResultCode, info
 from ..security import keyed_digest
 from ..storage.submissions import get_submission
@@ -115,8 +115,13 @@ def _submit(endpoint_name: str, body: dict):
     headers = {k: flask.request.headers.get(k) for k in ("accessToken", "tokenId", "passwordHash")}
     content = "".join(str(body.get("fileHSBase64") or "").split())
     flask.g.exchange["content"] = hashlib.sha256(content.encode("ascii", "replace")).hexdigest() if content else ""
-    caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"), headers.get("passwordHash"),
-                               client_ip())
+    try:
+        caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
+                                   headers.get("passwordHash"), client_ip())
+    except SandboxError as exc:   # attribute a token refusal to the account the form names
+        if exc.facts is not None:
+            exc.facts.setdefault("username", str(body.get("username") or "").strip())
+        raise
     fault = _fault(caller.username, caller.facility_code, faults.SUBMISSION)
     _refuse_by_fault(fault)
     if fault == "token_refused":
@@ -137,6 +142,17 @@ def _submit(endpoint_name: str, body: dict):
     return {"maKetQua": ResultCode.OK.value, "maGiaoDich": receipt.transaction_id,
             "thoiGianTiepNhan": wire_time(receipt.received_at),
             "thongDiep": "Tiếp nhận thành công, tra cứu kết quả theo mã giao dịch"}
+
+
+@answer_errors
+def refusals():
+    ctx = context()
+    headers = flask.request.headers
+    caller = auth.check_login(ctx, (headers.get("username") or "").strip(), headers.get("passwordHash") or "",
+                              client_ip())
+    return {"maKetQua": ResultCode.OK.value, "maCSKCB": caller.facility_code,
+            "tuChoi": explain.recent(ctx, caller.facility_code),
+            "chungThu": explain.certificates(ctx, caller.facility_code)}
 
 
 @recorded("submit_hoso_qd130")

@@ -90,9 +90,10 @@ def visit(visit_id, cho=None):
 
 @answer_errors
 def visit_pdf(visit_id, cho=None):
-    data = pdf.visit_pdf(vneid.open_visit(context(), _session(), cho, visit_id))
-    return flask.Response(data, mimetype="application/pdf",
-                          headers={"Content-Disposition": f'attachment; filename="so-suc-khoe-{visit_id}.pdf"'})
+    ctx = context()
+    data, headers = pdf.document(ctx, vneid.open_visit(ctx, _session(), cho, visit_id))
+    headers["Content-Disposition"] = headers["Content-Disposition"].replace("inline", "attachment", 1)
+    return flask.Response(data, mimetype="application/pdf", headers=headers)
 
 
 @answer_errors
@@ -109,6 +110,12 @@ def personal(body, cho=None):
 def share(cho=None):
     sess = _session()
     return sharing.create(context(), sess, _owner(sess, cho))
+
+
+@answer_errors
+def active_shares(cho=None):
+    sess = _session()
+    return {"maChiaSe": sharing.active(context(), _owner(sess, cho))}
 
 
 @answer_errors

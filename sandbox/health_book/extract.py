@@ -8,7 +8,7 @@ read at all (QĐ 2733 PL01 Đ7).  Wire names become English/Vietnamese display k
 from __future__ import annotations
 
 from ..pipeline.rules.view import EpisodeView, Row, day
-from ..reference.codelists import KET_QUA_DTRI, MA_LOAI_KCB, MA_LOAI_RV
+from ..reference.codelists import KET_QUA_DTRI, MA_DOITUONG_KCB, MA_LOAI_KCB, MA_LOAI_RV
 
 # (group, key, source table, source field, note)
 MAPPING: tuple[tuple[str, str, str, str, str], ...] = (
@@ -31,6 +31,7 @@ MAPPING: tuple[tuple[str, str, str, str, str], ...] = (
     ("luotKham", "ngayVaoNoiTru", "XML1", "NGAY_VAO_NOI_TRU", ""),
     ("luotKham", "ngayRa", "XML1", "NGAY_RA", ""),
     ("luotKham", "hinhThuc", "XML1", "MA_LOAI_KCB", "hình thức KCB (+ tên)"),
+    ("luotKham", "doiTuongKcb", "XML1", "MA_DOITUONG_KCB", "đối tượng đến khám / tuyến (+ tên)"),
     ("luotKham", "lyDo", "XML1", "LY_DO_VV", "lý do đến khám"),
     ("luotKham", "ketQua", "XML1", "KET_QUA_DTRI", "kết quả điều trị (+ tên)"),
     ("luotKham", "tinhTrangRaVien", "XML1", "MA_LOAI_RV", "tình trạng ra viện (+ tên)"),
@@ -89,7 +90,7 @@ MAPPING: tuple[tuple[str, str, str, str, str], ...] = (
 )
 ALIASES = {("XML13", "MA_CSKCB_DEN"): "MA_NOI_DEN"}   # 4750 name of the same field
 PROCEDURE_GROUPS = {"8", "18"}
-NAMES = {"hinhThuc": MA_LOAI_KCB, "ketQua": KET_QUA_DTRI, "tinhTrangRaVien": MA_LOAI_RV}
+NAMES = {"hinhThuc": MA_LOAI_KCB, "ketQua": KET_QUA_DTRI, "tinhTrangRaVien": MA_LOAI_RV, "doiTuongKcb": MA_DOITUONG_KCB}
 
 
 def _value(row: Row, table: str, name: str) -> str:

@@ -41,6 +41,16 @@ def revoke(ctx: Context, owner: str, code: str) -> dict:
     return {"maChiaSe": code.upper(), "thuHoi": True}
 
 
+def active(ctx: Context, owner: str) -> list[dict]:
+    """The owner's codes a facility can still use (not expired, not revoked), newest first."""
+    now = ctx.clock.now()
+    with ctx.db.read() as s:
+        rows = list(s.scalars(select(ShareCode).where(ShareCode.personal_id == owner, ShareCode.revoked_at.is_(None),
+                                                      ShareCode.expires_at > now).order_by(ShareCode.created_at.desc())))
+    return [{"maChiaSe": r.code, "taoLuc": as_utc(r.created_at).isoformat(timespec="seconds"),
+             "hetHan": as_utc(r.expires_at).isoformat(timespec="seconds")} for r in rows]
+
+
 def qr_svg(code: str) -> str:
     import qrcode
     import qrcode.image.svg

@@ -291,8 +291,12 @@ def open_visit(ctx: Context, sess: Session, for_id: str | None, entry_id: int) -
     return visit(ctx, open_book(ctx, sess, for_id), entry_id)
 
 
+EDITABLE = {"dienThoai": "Số điện thoại", "diaChi": "Địa chỉ liên hệ", "nhomMau": "Nhóm máu", "diUng": "Dị ứng",
+            "benhManTinh": "Bệnh mạn tính"}
+
+
 def update_details(ctx: Context, owner: str, details: dict) -> dict:
-    allowed = {"dienThoai", "diaChi", "nhomMau", "diUng", "benhManTinh"}
+    allowed = set(EDITABLE)
     unknown = set(details) - allowed
     if unknown:
         raise InvalidInputError(f"chỉ sửa được {', '.join(sorted(allowed))}", f"only {sorted(allowed)} can be changed")

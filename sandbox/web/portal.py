@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import flask
 
-from .. import auth
+from .. import auth, explain
 from ..clock import VN_TZ, as_utc
 from ..errors import SandboxError
+from ..health_book import present, sharing
 from ..security import md5_upper
 from ..storage.submissions import count_by_status, get_submission, list_submissions
-from ..storage.registry import get_facility
+from ..storage.registry import get_account, get_facility
+from ..tables import MIME, Table, to_csv, to_xlsx
 from .vneid_pages import bounded_int
 
 blueprint = flask.Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates",
@@ -44,17 +46,15 @@ def login():
     error = None
     if flask.request.method == "POST":
         username = flask.request.form.get("username", "").strip()
-        try:
-            issued = auth.take_token(_ctx(), username, md5_upper(flask.request.form.get("password", "")),
-                                     flask.request.remote_addr)
+        try:   # credentials only: a facility refused for its IP or standing can still read why
+            caller = auth.check_login(_ctx(), username, md5_upper(flask.request.form.get("password", "")),
+                                      flask.request.remote_addr)
         except SandboxError as exc:
             error = exc.message_vi
         else:
-            with _ctx().db.read() as s:
-                from ..storage.registry import get_account
-                flask.session.clear()
-                flask.session["username"] = issued.username
-                flask.session["facility"] = get_account(s, issued.username).facility_code
+            flask.session.clear()
+            flask.session["username"] = caller.username
+            flask.session["facility"] = caller.facility_code
             target = flask.request.args.get("next", "")
             return flask.redirect(target if target.startswith("/portal/") else flask.url_for("portal.index"))
     return flask.render_template("portal_login.html", error=error), (401 if error else 200)
@@ -66,23 +66,104 @@ def logout():
     return flask.redirect(flask.url_for("portal.login"))
 
 
+def _day(text: str | None):
+    """A yyyy-mm-dd field of the search form as a Vietnam-time day, or None."""
+    try:
+        return date.fromisoformat((text or "").strip()) if text and len(text.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def _filters() -> dict:
+    args = flask.request.args
+    ma_lk = (args.get("ma_lk") or "").strip()[:100] or None
+    tu, den = _day(args.get("tu")), _day(args.get("den"))
+    return {"ma_lk": ma_lk, "tu": tu, "den": den,
+            "since": datetime.combine(tu, time(), VN_TZ) if tu else None,
+            "until": datetime.combine(den + timedelta(days=1), time(), VN_TZ) if den else None}
+
+
+def _rows(s, facility_code: str, f: dict, limit: int, offset: int) -> list[dict]:
+    subs = list_submissions(s, facility_code, limit=limit, offset=offset, since=f["since"], until=f["until"],
+                            ma_lk=f["ma_lk"])
+    return [{"id": x.id, "received_at": x.received_at, "processed_at": x.processed_at,
+             "endpoint": x.endpoint, "status": STATUS_VI.get(x.status, x.status), "raw_status": x.status,
+             "valid": sum(1 for r in x.records or [] if r["trangThai"] == "HOP_LE"),
+             "invalid": sum(1 for r in x.records or [] if r["trangThai"] != "HOP_LE"),
+             "errors": len(x.findings or []) + sum(len(r["findings"]) for r in x.records or []),
+             "ma_lk": ", ".join(r.get("maLk", "") for r in (x.records or [])[:3])
+             + (" …" if len(x.records or []) > 3 else "")}
+            for x in subs]
+
+
 @blueprint.route("/")
 @login_required
 def index():
     facility_code = flask.session["facility"]
     page = bounded_int(flask.request.args.get("trang"), 1, 100_000) or 1
+    f = _filters()
     with _ctx().db.read() as s:
         facility = get_facility(s, facility_code)
-        subs = list_submissions(s, facility_code, limit=50, offset=(page - 1) * 50)
+        rows = _rows(s, facility_code, f, 50, (page - 1) * 50)
         counts = count_by_status(s, facility_code)
-        rows = [{"id": x.id, "received_at": x.received_at, "processed_at": x.processed_at,
-                 "endpoint": x.endpoint, "status": STATUS_VI.get(x.status, x.status), "raw_status": x.status,
-                 "valid": sum(1 for r in x.records or [] if r["trangThai"] == "HOP_LE"),
-                 "invalid": sum(1 for r in x.records or [] if r["trangThai"] != "HOP_LE"),
-                 "errors": len(x.findings or []) + sum(len(r["findings"]) for r in x.records or [])}
-                for x in subs]
-    return flask.render_template("portal_index.html", facility=facility, rows=rows, counts=counts,
-                                 page=page, username=flask.session["username"])
+    query = {k: v for k, v in flask.request.args.items() if k in ("ma_lk", "tu", "den") and v}
+    return flask.render_template("portal_index.html", facility=facility, rows=rows, counts=counts, f=f,
+                                 page=page, query=query, username=flask.session["username"])
+
+
+EXPORT_COLUMNS = [("id", "Mã giao dịch"), ("received_at", "Thời gian tiếp nhận"), ("endpoint", "Chức năng"),
+                  ("status", "Trạng thái"), ("ma_lk", "MA_LK"), ("valid", "Hồ sơ hợp lệ"),
+                  ("invalid", "Không hợp lệ"), ("errors", "Số lỗi/cảnh báo"), ("processed_at", "Thời gian xử lý")]
+EXPORT_LIMIT = 10_000
+
+
+@blueprint.route("/xuat.<fmt>")
+@login_required
+def export(fmt: str):
+    """The list as searched, as xlsx or CSV (at most EXPORT_LIMIT rows)."""
+    if fmt not in ("xlsx", "csv"):
+        flask.abort(404)
+    facility_code = flask.session["facility"]
+    with _ctx().db.read() as s:
+        rows = _rows(s, facility_code, _filters(), EXPORT_LIMIT, 0)
+    table = Table(f"Danh sách tiếp nhận — cơ sở {facility_code}", EXPORT_COLUMNS, rows, sheet="Tiep nhan")
+    data = to_xlsx([table]) if fmt == "xlsx" else to_csv(table)
+    return flask.Response(data, mimetype=MIME[fmt], headers={
+        "Content-Disposition": f'attachment; filename="tiep-nhan_{facility_code}.{fmt}"'})
+
+
+@blueprint.route("/so-suc-khoe", methods=["GET", "POST"])
+@login_required
+def read_book():
+    """Reception by health book: the receptionist types the citizen's share code (QĐ 2733 Đ6)."""
+    ctx = _ctx()
+    book = error = None
+    if flask.request.method == "POST":
+        with ctx.db.read() as s:
+            account = get_account(s, flask.session["username"])
+        caller = auth.Caller(account.id, account.username, account.facility_code)
+        try:
+            book = sharing.read_by_facility(ctx, caller, flask.request.form.get("code", ""))
+        except SandboxError as exc:
+            error = exc.message_vi
+        else:
+            codes = {v["maCSKCB"] for v in book["lichSuKcb"]} | {c["noiDangKyBanDau"] for c in book["theBhyt"]}
+            book["ten"] = present.facility_names(ctx, codes)
+    return flask.render_template("portal_share.html", book=book, error=error, username=flask.session["username"]), (
+        403 if error else 200)
+
+
+@blueprint.route("/tu-choi")
+@login_required
+def refusals():
+    """Explain my rejection: the facility's recent request-level refusals, seen against expected."""
+    ctx = _ctx()
+    with ctx.db.read() as s:
+        account = get_account(s, flask.session["username"])
+        facility = get_facility(s, flask.session["facility"])
+    return flask.render_template("portal_refusals.html", rows=explain.recent(ctx, facility.code), account=account,
+                                 facility=facility, certs=explain.certificates(ctx, facility.code),
+                                 client=flask.request.remote_addr, username=flask.session["username"])
 
 
 @blueprint.route("/giao-dich/<transaction_id>")
@@ -113,7 +194,7 @@ def health_book_preview(transaction_id: str):
         entries = list(s.scalars(select(HealthBookEntry).where(HealthBookEntry.submission_id == transaction_id)
                                  .order_by(HealthBookEntry.id)))
     rows = [{"entry": e, "visible": as_utc(e.visible_at) <= now, "late": as_utc(e.visible_at) - as_utc(e.received_at)
-             > timedelta(hours=24), "v": {"id": e.id, "maCSKCB": e.facility_code, "maLk": e.ma_lk, **e.data}}
+             > timedelta(hours=24), "v": present.readable(ctx, {"id": e.id, "maCSKCB": e.facility_code, "maLk": e.ma_lk, **e.data})}
             for e in entries]
     return flask.render_template("portal_book.html", transaction_id=transaction_id, rows=rows, now=now,
                                  status=sub.status, username=flask.session["username"])

@@ -11,7 +11,7 @@ import functools
 import flask
 
 from ..errors import SandboxError
-from ..health_book import pdf, sharing, vneid
+from ..health_book import pdf, present, sharing, vneid
 
 MAX_ID = 2**31 - 1   # database integer keys
 
@@ -30,14 +30,8 @@ blueprint = flask.Blueprint("vneid_web", __name__, url_prefix="/vneid", template
 GATE_STEP = {"4301": "level", "4302": "no_card", "4303": "consent"}
 
 
-@blueprint.app_template_filter("wire_dt")
-def wire_dt(value: str) -> str:
-    """yyyyMMddHHmm / yyyyMMdd → dd/MM/yyyy HH:mm (what a citizen reads)."""
-    v = value or ""
-    if len(v) >= 8 and v[:8].isdigit():
-        out = f"{v[6:8]}/{v[4:6]}/{v[:4]}"
-        return out + (f" {v[8:10]}:{v[10:12]}" if len(v) >= 12 else "")
-    return v
+blueprint.add_app_template_filter(present.wire_dt, "wire_dt")
+blueprint.add_app_template_filter(present.vn_dt, "vn_dt")
 
 
 def _ctx():
@@ -61,7 +55,17 @@ def _cho():
 
 def _render(template, **kw):
     kw.setdefault("cho", _cho())
+    if kw["cho"] and "viewing" not in kw:   # a guardian reading a child's book: say whose
+        kw["viewing"] = vneid.citizen(_ctx(), kw["cho"])["hoTen"] if _viewable(kw["cho"]) else None
     return flask.render_template(template, **kw)
+
+
+def _viewable(for_id: str) -> bool:
+    try:
+        vneid.subject(_ctx(), vneid.session(_ctx(), flask.session.get("vneid")), for_id)
+    except SandboxError:
+        return False
+    return True
 
 
 @blueprint.route("/dang-nhap", methods=["GET", "POST"])
@@ -97,16 +101,22 @@ def home(sess):
 @signed_in
 def wallet(sess):
     message = error = None
+    linked = False
     owner = vneid.subject(_ctx(), sess, _cho())
     if flask.request.method == "POST":
         try:
-            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""), flask.request.remote_addr)
-            sess = vneid.session(_ctx(), flask.session["vneid"])
-            message = vneid.link_card(_ctx(), sess, owner, flask.request.form.get("maThe", ""))["thongBao"]
+            if flask.request.form.get("action") == "passcode":
+                vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""),
+                                     flask.request.remote_addr)
+            else:
+                message = vneid.link_card(_ctx(), sess, owner, flask.request.form.get("maThe", ""))["thongBao"]
+                linked = True
         except SandboxError as exc:
             error = exc.message_vi
+        sess = vneid.session(_ctx(), flask.session["vneid"])
+    adding = not linked and (flask.request.args.get("them") == "1" or flask.request.method == "POST")
     return _render("vneid_wallet.html", cards=vneid.wallet(_ctx(), owner), message=message, error=error,
-                   adding=flask.request.args.get("them") == "1" or error is not None)
+                   adding=adding, passcode_ok=sess.passcode_ok, linked=linked)
 
 
 @blueprint.route("/ho-so-suc-khoe")
@@ -141,7 +151,9 @@ def book(sess):
         return _render("vneid_gate.html", step=step, text=exc.code_info.vi, error=error,
                        asking=flask.request.args.get("xacnhan") == "1" or error is not None)
     year = bounded_int(flask.request.args.get("nam"), 1900, 2100)  # anything else: the default year
-    return _render("vneid_book.html", book=vneid.visits(ctx, owner, year), message=message)
+    book = vneid.visits(ctx, owner, year)
+    names = present.facility_names(ctx, {v["maCSKCB"] for v in book["luotKham"]})
+    return _render("vneid_book.html", book=book, message=message, names=names)
 
 
 def _visit_or_404(sess, visit_id: int) -> dict:
@@ -158,27 +170,53 @@ def _visit_or_404(sess, visit_id: int) -> dict:
 @blueprint.route("/so-suc-khoe/<int:visit_id>")
 @signed_in
 def visit(sess, visit_id):
-    return _render("vneid_visit.html", v=_visit_or_404(sess, visit_id))
+    return _render("vneid_visit.html", v=present.readable(_ctx(), _visit_or_404(sess, visit_id)))
 
 
 @blueprint.route("/so-suc-khoe/<int:visit_id>/pdf")
 @signed_in
 def visit_pdf(sess, visit_id):
-    return flask.Response(pdf.visit_pdf(_visit_or_404(sess, visit_id)), mimetype="application/pdf")
+    data, headers = pdf.document(_ctx(), _visit_or_404(sess, visit_id))
+    return flask.Response(data, mimetype="application/pdf", headers=headers)
 
 
 @blueprint.route("/chia-se", methods=["GET", "POST"])
 @signed_in
 def share(sess):
-    owner = vneid.subject(_ctx(), sess, _cho())
-    shared = error = None
+    ctx = _ctx()
+    owner = vneid.subject(ctx, sess, _cho())
+    shared = error = message = None
     if flask.request.method == "POST":
         try:
-            vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""), flask.request.remote_addr)
-            shared = sharing.create(_ctx(), vneid.session(_ctx(), flask.session["vneid"]), owner)
+            if flask.request.form.get("action") == "revoke":
+                code = sharing.revoke(ctx, owner, flask.request.form.get("code", ""))["maChiaSe"]
+                message = f"Đã thu hồi mã {code}: cơ sở KCB không đọc được sổ bằng mã này nữa."
+            else:
+                vneid.enter_passcode(ctx, flask.session["vneid"], flask.request.form.get("passcode", ""),
+                                     flask.request.remote_addr)
+                shared = sharing.create(ctx, vneid.session(ctx, flask.session["vneid"]), owner)
         except SandboxError as exc:
             error = exc.message_vi
-    return _render("vneid_share.html", shared=shared, error=error, log=sharing.access_log(_ctx(), owner))
+    log = sharing.access_log(ctx, owner)
+    return _render("vneid_share.html", shared=shared, error=error, message=message, log=log,
+                   codes=sharing.active(ctx, owner), names=present.facility_names(ctx, {e["maCSKCB"] for e in log}))
+
+
+@blueprint.route("/thong-tin-ca-nhan", methods=["GET", "POST"])
+@signed_in
+def details(sess):
+    """The citizen's own details (a dependant has none to edit here: the guardian's account is used)."""
+    ctx = _ctx()
+    error = message = None
+    if flask.request.method == "POST":
+        form = flask.request.form
+        try:
+            vneid.update_details(ctx, sess.personal_id, {k: form.get(k, "").strip() for k in vneid.EDITABLE})
+            message = "Đã lưu thông tin cá nhân."
+        except SandboxError as exc:
+            error = exc.message_vi
+    return _render("vneid_details.html", me=vneid.citizen(ctx, sess.personal_id), wallet=vneid.wallet(ctx, sess.personal_id),
+                   fields=vneid.EDITABLE, message=message, error=error, cho=None)
 
 
 @blueprint.errorhandler(SandboxError)

@@ -1,4 +1,4 @@
-"""A table as the province pages show it, and the same table as a file: xlsx (openpyxl), CSV
+"""A table as the portal and province pages show it, and the same table as a file: xlsx (openpyxl), CSV
 (UTF-8 with BOM, so Excel reads the Vietnamese), or PDF (fpdf2, landscape A4)."""
 
 from __future__ import annotations

@@ -1,0 +1,94 @@
+"""The demo's citizens and their visits: two adults with VNeID accounts and a child under 14 whose
+guardian is the first of them, with visits over three years whose data agree with themselves (sex,
+blood group, height and weight, reason with diagnosis, the card valid on the visit's day).
+
+Dates are relative to the sandbox "today" at load time: the visits of this year are in the past.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from fixtures.generator import Traits
+from fixtures.identity import Person
+
+ADDRESS = "Phan Rang - Tháp Chàm, Ninh Thuận"
+COLD = ("J06.9", "Nhiễm trùng đường hô hấp trên cấp, không đặc hiệu", "Sốt, ho")
+PRESSURE = ("I10", "Bệnh lý tăng huyết áp vô căn (nguyên phát)", "Tái khám định kỳ")
+PNEUMONIA = ("J18.9", "Viêm phổi, không đặc hiệu", "Sốt cao, ho, khó thở")
+STOMACH = ("K29.7", "Viêm dạ dày, không đặc hiệu", "Đau thượng vị")
+DIARRHOEA = ("A09", "Tiêu chảy và viêm dạ dày - ruột do nhiễm trùng", "Đau bụng, tiêu chảy")
+BACK = ("M54.5", "Đau vùng thắt lưng", "Đau lưng")
+
+
+@dataclass(frozen=True)
+class Visit:
+    facility: str
+    form: str
+    start: datetime
+    condition: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class DemoCitizen:
+    person: Person
+    traits: Traits
+    visits: tuple[Visit, ...]
+    guardian: str = ""
+    vneid: bool = True
+
+    def citizen_row(self) -> dict:
+        p = self.person
+        return {"personal_id": p.personal_id, "full_name": p.name, "birth_date": p.birth.strftime("%Y%m%d"),
+                "sex": "1" if p.male else "2", "address": p.address, "phone": p.phone, "guardian_id": self.guardian,
+                "vneid_level": "2" if self.vneid else "0", "district_code": "582", "commune": "Kinh Dinh"}
+
+    def card_row(self, today: date) -> dict:
+        p = self.person
+        return {"number": p.card, "personal_id": p.personal_id, "full_name": p.name,
+                "birth_date": p.birth.strftime("%Y%m%d"), "sex": "1" if p.male else "2", "address": p.address,
+                "ma_dkbd": "58001", "issuer": "BHXH tỉnh Ninh Thuận", "valid_from": f"{today.year - 2}0101",
+                "valid_to": f"{today.year + 1}1231", "area": "", "five_years_from": "", "status": "active",
+                "reduction": "", "replaced_by": "", "manager": "", "simulate": ""}
+
+
+def _on(today: date, years_ago: int, month: int, day: int, hour: int = 8) -> datetime:
+    return datetime(today.year - years_ago, month, day, hour, 0)
+
+
+def _recent(today: date, days_ago: int, hour: int = 7) -> datetime:
+    day = max(today - timedelta(days=days_ago), date(today.year, 1, 2))
+    return datetime(day.year, day.month, day.day, hour, 30)
+
+
+def demo_citizens(today: date) -> list[DemoCitizen]:
+    an = Person("Trần Văn An", True, date(1985, 2, 1), "058085000001", "5800000001", "DN4585800000001", "58",
+                ADDRESS, "0912000001")
+    hoa = Person("Lê Thị Hoa", False, date(1990, 3, 15), "058190000002", "5800000016", "HN2585800000016", "58",
+                 "Ninh Hải, Ninh Thuận", "0912000002")
+    born = date(today.year - 8, 9, 15)
+    han = Person("Trần Gia Hân", False, born, f"0583{born.year % 100:02d}000140", "5800000140", "TE1585800000140",
+                 "58", ADDRESS, "")
+    return [
+        DemoCitizen(an, Traits(blood="O+", ethnicity="01", occupation="61", height=168, weight=66.0), (
+            Visit("58001", "kham", _on(today, 2, 3, 12), COLD),
+            Visit("58001", "ngoai_tru", _on(today, 1, 6, 3), PRESSURE),
+            Visit("58001", "linh_thuoc", _on(today, 1, 7, 4), PRESSURE),
+            Visit("58002", "noi_tru", _recent(today, 40), PNEUMONIA),
+            Visit("58001", "linh_thuoc", _recent(today, 7), PRESSURE),
+        )),
+        DemoCitizen(hoa, Traits(blood="A+", ethnicity="17", occupation="11", height=156, weight=50.0), (
+            Visit("58114", "kham", _on(today, 1, 9, 20), STOMACH),
+            Visit("58001", "ban_ngay", _recent(today, 25), DIARRHOEA),
+            Visit("58011", "tu_xa", _recent(today, 10), BACK),
+        )),
+        DemoCitizen(han, Traits(blood="O+", ethnicity="01", occupation="00", height=128, weight=25.0), (
+            Visit("58001", "kham", _on(today, 1, 11, 5), COLD),
+            Visit("58001", "kham", _recent(today, 15), DIARRHOEA),
+        ), guardian="058085000001", vneid=False),
+    ]
+
+
+def visit_traits(citizen: DemoCitizen, visit: Visit) -> Traits:
+    return replace(citizen.traits, condition=visit.condition)
