@@ -1,4 +1,4 @@
-"""ASGI entry point for uvicorn/gunicorn: ``gunicorn sandbox.asgi:app -k uvicorn_worker.UvicornWorker``."""
+"""ASGI entry point for uvicorn/gunicorn: ``gunicorn sandbox.asgi:app -k sandbox.serving.Worker``."""
 
 from .app import create_app
 

@@ -361,10 +361,11 @@ def serve(host, port, workers):
     if workers > 1:
         import os
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "sandbox.asgi:app", "-k",
-                                   "uvicorn_worker.UvicornWorker", "-w", str(workers), "-b", f"{host}:{port}"])
+                                   "sandbox.serving.Worker", "-w", str(workers), "-b", f"{host}:{port}"])
     import uvicorn
     from .app import create_app
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    from .serving import HTTP_PROTOCOL
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", http=HTTP_PROTOCOL)
 
 
 @main.group()

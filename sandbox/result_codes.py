@@ -54,6 +54,10 @@ class ResultCode(str, Enum):
     MAINTENANCE = _c("5032", "500", 503, False, "request", "Hệ thống đang bảo trì (503), đề nghị gửi lại sau",
                      "Maintenance window (503), please resend later")
 
+    REQUEST_TIMEOUT = _c("5081", "500", 408, False, "request",
+                         "Không nhận đủ yêu cầu trong thời gian chờ (gửi quá chậm hoặc bị ngắt giữa chừng), đề nghị gửi lại",
+                         "The request did not arrive in time (too slow or cut off), please resend")
+
     # --- sandbox request codes (maLoi), grouped under their official family -----------------------
     FIELD_MISSING = _c("2051", "205", 400, False, "request",
                        "Thiếu hoặc sai tham số bắt buộc", "A required parameter is missing or malformed")

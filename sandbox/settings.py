@@ -31,6 +31,11 @@ class Settings:
     max_failed_logins: int = 5                # lock-out after this many consecutive failures
     lockout_minutes: int = 15
     max_request_bytes: int = 100 * 1024 * 1024  # 4210 off-peak limit; 130 limit UNCONFIRMED
+    # stalled connections are closed: headers must arrive within header_timeout_seconds, each part of a
+    # body within read_timeout_seconds, and the whole body at min_body_rate bytes/s at least (5081)
+    header_timeout_seconds: float = 10.0
+    read_timeout_seconds: float = 30.0
+    min_body_rate: int = 16 * 1024
     max_decoded_file_bytes: int = 100 * 1024 * 1024
     # "inline": process right after the acknowledgement commit (tests, demo);
     # "background": a worker thread processes the queue (serve);
