@@ -9,6 +9,8 @@ import flask
 blueprint = flask.Blueprint("home", __name__)
 API_PREFIXES = ("/api/", "/admin/api", "/vneid/api", "/conformance/api", "/so-y-te/api")
 LINKS = (("/portal/", "Cổng tiếp nhận — danh sách tiếp nhận của cơ sở", "facility portal"),
+         ("/portal/so-suc-khoe", "Tiếp đón — đọc Sổ sức khỏe bằng mã chia sẻ của người bệnh", "read a book by share code"),
+         ("/portal/tu-choi", "Vì sao cổng từ chối? — những gì sandbox thấy và chờ đợi", "explain my rejection"),
          ("/portal/chung-nhan", "Chứng nhận sẵn sàng liên thông của phần mềm HIS", "certification sessions"),
          ("/vneid/", "VNeID — Sổ sức khỏe điện tử (giao diện di động)", "VNeID health book"),
          ("/ui/", "Tài liệu API của Cổng (Swagger)", "gateway API"),

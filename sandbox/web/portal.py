@@ -166,6 +166,12 @@ def refusals():
                                  client=flask.request.remote_addr, username=flask.session["username"])
 
 
+def _not_ours(transaction_id: str):
+    from .home import error_page
+    return error_page(404, f"Không có giao dịch {transaction_id[:40]} của cơ sở {flask.session['facility']}",
+                      "No such transaction of your facility")
+
+
 @blueprint.route("/giao-dich/<transaction_id>")
 @login_required
 def transaction(transaction_id: str):
@@ -173,7 +179,7 @@ def transaction(transaction_id: str):
     with _ctx().db.read() as s:
         sub = get_submission(s, transaction_id)
         if sub is None or sub.facility_code != flask.session["facility"]:
-            flask.abort(404)
+            return _not_ours(transaction_id)
         result = render_result(sub)
     return flask.render_template("portal_transaction.html", r=result, status_vi=STATUS_VI,
                                  username=flask.session["username"])
@@ -190,7 +196,7 @@ def health_book_preview(transaction_id: str):
     with ctx.db.read() as s:
         sub = get_submission(s, transaction_id)
         if sub is None or sub.facility_code != flask.session["facility"]:
-            flask.abort(404)
+            return _not_ours(transaction_id)
         entries = list(s.scalars(select(HealthBookEntry).where(HealthBookEntry.submission_id == transaction_id)
                                  .order_by(HealthBookEntry.id)))
     rows = [{"entry": e, "visible": as_utc(e.visible_at) <= now, "late": as_utc(e.visible_at) - as_utc(e.received_at)

@@ -10,7 +10,7 @@ import functools
 
 import flask
 
-from ..errors import SandboxError
+from ..errors import NotFoundError, SandboxError
 from ..health_book import pdf, present, sharing, vneid
 
 MAX_ID = 2**31 - 1   # database integer keys
@@ -157,14 +157,10 @@ def book(sess):
 
 
 def _visit_or_404(sess, visit_id: int) -> dict:
+    """The visit, or the true reason on the error page ("not in this book", not "no such page")."""
     if not 0 < visit_id <= MAX_ID:
-        flask.abort(404)
-    try:
-        return vneid.open_visit(_ctx(), sess, _cho(), visit_id)
-    except SandboxError as exc:
-        if exc.code_info.code == "4041":
-            flask.abort(404)
-        raise
+        raise NotFoundError("không có lượt khám này trong sổ", "no such visit in this book")
+    return vneid.open_visit(_ctx(), sess, _cho(), visit_id)
 
 
 @blueprint.route("/so-suc-khoe/<int:visit_id>")

@@ -71,3 +71,12 @@ def test_a_guardian_sees_whose_book_is_open(ctx, an, population, client):
     assert "Bạn đang xem sổ của người phụ thuộc" not in own
     stranger = client.get("/vneid/ho-so-suc-khoe?cho=058085000999").text
     assert "Bạn đang xem sổ của người phụ thuộc" not in stranger
+
+
+def test_a_visit_not_in_the_book_says_so(an, population, client):
+    population.submit_ok(envelope("58001", [generate(22, "58001", "kham", patient=AN).documents()]))
+    an.open_book()
+    _page_login(client)
+    for path in ("/vneid/so-suc-khoe/987654", "/vneid/so-suc-khoe/0"):
+        page = client.get(path)
+        assert page.status_code == 404 and "không có lượt khám này trong sổ" in page.text, path

@@ -20,3 +20,9 @@ def test_apis_keep_json(client):
 def test_405_carries_allow(client):
     response = client.get("/api/token/take")
     assert response.status_code == 405 and "POST" in response.headers.get("allow", "")
+
+
+def test_pages_say_the_true_reason(client, his):
+    client.post("/portal/login", data={"username": his.username, "password": his.password})
+    page = client.get("/portal/giao-dich/KHONGCO")
+    assert page.status_code == 404 and "Không có giao dịch KHONGCO của cơ sở 58001" in page.text
