@@ -1,4 +1,12 @@
 -- wrk script: POST pre-built distinct envelopes (body files listed in WRK_BODIES) with the auth headers.
+-- Thread k of WRK_THREADS (default 2) sends bodies k, k + n, k + 2n …: no two threads send the same one.
+local counter = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
 local bodies = {}
 local i = 0
 function init(args)
@@ -12,6 +20,17 @@ function init(args)
   wrk.headers["passwordHash"] = os.getenv("WRK_PW")
 end
 function request()
+  local n = tonumber(os.getenv("WRK_THREADS") or "2")
+  local index = (i * n + (id or 0)) % #bodies
   i = i + 1
-  return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1])
+  return wrk.format(nil, nil, nil, bodies[index + 1])
+end
+refused = 0
+function response(status, headers, body)
+  if status ~= 200 or not string.find(body, '"maKetQua": *"200"') then refused = refused + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("refused") end
+  io.write(string.format("refused: %d\n", total))
 end

@@ -16,7 +16,7 @@ from .errors import AuthenticationError, AuthorisationError
 from .result_codes import ResultCode as RC
 from . import throttle
 from .security import hash_credential, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
-from .storage.models import Account, ApiToken, Facility
+from .storage.models import Account, AccountFault, ApiToken, CertificationSession, Facility
 from .storage.registry import get_account
 from .explain import shape as explain_shape, vn as explain_vn
 
@@ -31,10 +31,14 @@ class IssuedToken:
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated account behind a gateway call."""
+    """The authenticated account behind a gateway call.  ``authenticate`` also says, from the same
+    query, whether a fault is armed for the account and which certification session of the facility is
+    open (``None`` where it was not looked up), so a call needs no further reads for either."""
     account_id: int
     username: str
     facility_code: str
+    fault_armed: bool | None = None
+    session_id: str | None = None
 
 
 def ip_allowed(allowed: str, client_ip: str | None) -> bool:
@@ -143,18 +147,22 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                   code=RC.TOKEN_MISSING, facts=_token_facts(access_token, id_token))
     settings = ctx.settings
     now = ctx.clock.now()
+    open_session = (select(CertificationSession.id).where(CertificationSession.facility_code == Account.facility_code,
+                                                          CertificationSession.state == "open")
+                    .limit(1).scalar_subquery())
     with ctx.db.read() as s:
-        # one round trip: token, its account and the account's facility
+        # one round trip: token, its account, the account's facility, an armed fault, the open session
         row = s.execute(
-            select(ApiToken.expires_at, ApiToken.password_proof, Account, Facility)
+            select(ApiToken.expires_at, ApiToken.password_proof, Account, Facility, AccountFault.username, open_session)
             .join(Account, Account.id == ApiToken.account_id)
             .join(Facility, Facility.code == Account.facility_code)
+            .outerjoin(AccountFault, AccountFault.username == Account.username)
             .where(ApiToken.digest == keyed_digest(settings.secret_key, access_token, id_token))).first()
     if row is None:
         raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
                                   "accessToken/tokenId were not issued here or do not belong together",
                                   code=RC.TOKEN_INVALID, facts=_token_facts(access_token, id_token))
-    expires_at, proof_stored, account, facility = row
+    expires_at, proof_stored, account, facility, fault_user, session_id = row
     if as_utc(expires_at) <= now:
         raise AuthenticationError(f"token hết hạn lúc {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
                                   f"token expired at {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
@@ -172,7 +180,8 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                       "seen": {"passwordHash gửi": explain_shape(password_hash)},
                                       "expected": {"passwordHash": "MD5 chữ in hoa của đúng mật khẩu đã dùng để lấy token này"}})
     _check_standing(account, facility, client_ip)
-    return Caller(account.id, account.username, account.facility_code)
+    return Caller(account.id, account.username, account.facility_code,
+                  fault_armed=fault_user is not None or session_id is not None, session_id=session_id)
 
 
 def _token_facts(access_token: str | None, id_token: str | None) -> dict:

@@ -40,9 +40,14 @@ def facility_of_token(ctx: Context, token_digest: str) -> str:
     return row[0] if row else ""
 
 
-def record(ctx: Context, facility_code: str, **fields) -> None:
-    """Add one exchange to the facility's open session (no-op when none is open)."""
-    session_id = open_session(ctx, facility_code)
+LOOK_UP = object()   # record(session_id=LOOK_UP): find the facility's open session here
+
+
+def record(ctx: Context, facility_code: str, session_id=LOOK_UP, **fields) -> None:
+    """Add one exchange to the facility's open session (no-op when none is open); a caller that
+    already knows the open session (or that there is none) passes it."""
+    if session_id is LOOK_UP:
+        session_id = open_session(ctx, facility_code)
     if session_id is None:
         return
     with ctx.db.session() as s:

@@ -58,12 +58,16 @@ def applies(profile: Profile, operation: str) -> bool:
     return profile.hits == ANY or profile.hits == operation
 
 
-def pending(ctx: Context, username: str, facility_code: str, operation: str, header: str | None) -> str:
+def pending(ctx: Context, username: str, facility_code: str, operation: str, header: str | None,
+            armed: bool | None = None) -> str:
     """The fault to inject into this call ("" for none); counters of stored faults run down.
-    Reads first and writes only when a fault is armed, so the ordinary call costs one read."""
+    Reads first and writes only when a fault is armed, so the ordinary call costs one read — or none
+    when the caller already knows (``armed``, from the authentication query)."""
     if header:
         name = header.strip()
         return name if name in PROFILES and applies(PROFILES[name], operation) else ""
+    if armed is False:
+        return ""
     with ctx.db.read() as s:
         armed = (s.get(AccountFault, username) is not None if username else False) or s.scalars(
             select(CertificationSession.id).where(CertificationSession.facility_code == facility_code,

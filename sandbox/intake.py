@@ -116,11 +116,14 @@ def check_document_facility(root, endpoint: Endpoint, ma_cskcb: str) -> None:
                                          code=RC.ENVELOPE_FACILITY_MISMATCH)
 
 
-def receive(ctx: Context, endpoint_name: str, headers: dict, form: dict, client_ip: str | None) -> Receipt:
-    """Apply every request-level rule, then commit the raw submission.  Raises SandboxError."""
+def receive(ctx: Context, endpoint_name: str, headers: dict, form: dict, client_ip: str | None,
+            caller: Caller | None = None) -> Receipt:
+    """Apply every request-level rule, then commit the raw submission.  Raises SandboxError.
+    ``caller``: the call's headers already authenticated (by the handler), not checked twice."""
     endpoint = ENDPOINTS[endpoint_name]
-    caller = authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
-                          headers.get("passwordHash"), client_ip)
+    if caller is None:
+        caller = authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
+                              headers.get("passwordHash"), client_ip)
     username = (form.get("username") or "").strip()
     if username != caller.username:
         raise AuthorisationError(f"username={username!r} nhưng token cấp cho {caller.username}",

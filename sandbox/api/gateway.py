@@ -53,7 +53,8 @@ def recorded(operation: str):
             # facility's session already used: a token's HMAC cannot be forged by someone else.
             facility = note.get("facility") or exchanges.facility_of_token(context(), token)
             if facility and isinstance(body, dict):
-                exchanges.record(context(), facility, username=username, operation=operation, http_status=status,
+                exchanges.record(context(), facility, session_id=note.get("session", exchanges.LOOK_UP),
+                                 username=username, operation=operation, http_status=status,
                                  ma_ket_qua=str(body.get("maKetQua", "")), ma_loi=str(body.get("maLoi", "")),
                                  ma_giao_dich=body.get("maGiaoDich") or note.get("ma_giao_dich", ""),
                                  content_sha256=note.get("content", ""), token_digest=token,
@@ -70,12 +71,16 @@ def _token_digest() -> str:
     return keyed_digest(context().settings.secret_key, headers.get("accessToken", ""), headers.get("tokenId", ""))
 
 
-def _fault(username: str, facility: str, operation: str) -> str:
+def _fault(username: str, facility: str, operation: str, caller: auth.Caller | None = None) -> str:
     """The fault for an *authenticated* caller (nobody can spend another facility's faults or write to
     its session's exchange log by claiming its username)."""
     ctx = context()
     flask.g.exchange.update(username=username, facility=facility)
-    name = faults.pending(ctx, username, facility, operation, flask.request.headers.get(faults.HEADER))
+    armed = None
+    if caller is not None and caller.fault_armed is not None:
+        armed = caller.fault_armed
+        flask.g.exchange["session"] = caller.session_id     # the exchange log needs no second look-up
+    name = faults.pending(ctx, username, facility, operation, flask.request.headers.get(faults.HEADER), armed)
     flask.g.exchange["fault"] = name
     return name
 
@@ -122,7 +127,7 @@ def _submit(endpoint_name: str, body: dict):
         if exc.facts is not None:
             exc.facts.setdefault("username", str(body.get("username") or "").strip())
         raise
-    fault = _fault(caller.username, caller.facility_code, faults.SUBMISSION)
+    fault = _fault(caller.username, caller.facility_code, faults.SUBMISSION, caller)
     _refuse_by_fault(fault)
     if fault == "token_refused":
         auth.withdraw_token(ctx, headers.get("accessToken"), headers.get("tokenId"))
@@ -131,7 +136,7 @@ def _submit(endpoint_name: str, body: dict):
                                   code=ResultCode.TOKEN_EXPIRED)
     if fault == "slow":
         time.sleep(ctx.settings.fault_slow_seconds)
-    receipt = intake.receive(ctx, endpoint_name, headers, body, client_ip())
+    receipt = intake.receive(ctx, endpoint_name, headers, body, client_ip(), caller=caller)
     log.info("received %s on %s for %s", receipt.transaction_id, endpoint_name, receipt.caller.facility_code)
     worker = flask.current_app.extensions.get("skdt_worker")
     if ctx.settings.processing_mode == "inline":
@@ -211,7 +216,7 @@ def result(maGiaoDich: str):
     caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
                                headers.get("passwordHash"), client_ip())
     flask.g.exchange["ma_giao_dich"] = maGiaoDich.strip()[:40]
-    fault = _fault(caller.username, caller.facility_code, faults.RESULT)
+    fault = _fault(caller.username, caller.facility_code, faults.RESULT, caller)
     if fault == "maintenance":
         raise _Unavailable(ResultCode.MAINTENANCE)
     with ctx.db.read() as s:
