@@ -58,6 +58,14 @@ def applies(profile: Profile, operation: str) -> bool:
     return profile.hits == ANY or profile.hits == operation
 
 
+def is_armed(s, username: str, facility_code: str) -> bool:
+    """A fault stored for the account, or an open certification session of the facility (one query)."""
+    fault = select(AccountFault.username).where(AccountFault.username == username).exists()
+    session = select(CertificationSession.id).where(CertificationSession.facility_code == facility_code,
+                                                    CertificationSession.state == "open").exists()
+    return any(s.execute(select(fault, session)).first())
+
+
 def pending(ctx: Context, username: str, facility_code: str, operation: str, header: str | None,
             armed: bool | None = None) -> str:
     """The fault to inject into this call ("" for none); counters of stored faults run down.
@@ -68,10 +76,9 @@ def pending(ctx: Context, username: str, facility_code: str, operation: str, hea
         return name if name in PROFILES and applies(PROFILES[name], operation) else ""
     if armed is False:
         return ""
-    with ctx.db.read() as s:
-        armed = (s.get(AccountFault, username) is not None if username else False) or s.scalars(
-            select(CertificationSession.id).where(CertificationSession.facility_code == facility_code,
-                                                  CertificationSession.state == "open")).first() is not None
+    if armed is None:
+        with ctx.db.read() as s:
+            armed = is_armed(s, username, facility_code)
     if not armed:
         return ""
     with ctx.db.session() as s:

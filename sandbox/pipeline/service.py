@@ -35,8 +35,8 @@ def _trusted_ca(path: str) -> bytes:
     return Path(path).read_bytes() if path else b""
 
 
-def _stage_context(ctx: Context, sub: Submission, certificates) -> StageContext:
-    return _build_context(ctx, sub.kind, sub.profile, sub.facility_code, certificates)
+def _stage_context(ctx: Context, sub: Submission, certificates, s=None) -> StageContext:
+    return _build_context(ctx, sub.kind, sub.profile, sub.facility_code, certificates, s)
 
 
 def stage_context_for(ctx: Context, kind: str, profile: str, facility_code: str) -> StageContext:
@@ -45,11 +45,11 @@ def stage_context_for(ctx: Context, kind: str, profile: str, facility_code: str)
         return _build_context(ctx, kind, profile, facility_code, find_certificates(s, facility_code=facility_code))
 
 
-def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, certificates) -> StageContext:
+def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, certificates, s=None) -> StageContext:
     views = tuple(CertificateView(c.fingerprint, c.not_before, c.not_after, c.revoked_at, c.pem)
                   for c in certificates)
     settings = ctx.settings
-    snapshot = registry_snapshot(ctx, facility_code)
+    snapshot = registry_snapshot(ctx, facility_code, s)
     return StageContext(kind=kind, profile=profile, facility_code=facility_code,
                         facilities=snapshot.facilities, staff=snapshot.staff, departments=snapshot.departments,
                         rules_disabled=frozenset(r.strip() for r in settings.rules_disabled.split(",") if r.strip()),
@@ -77,12 +77,13 @@ def process_submission(ctx: Context, submission_id: str, token: str | None = Non
 
 def _process_claimed(ctx: Context, submission_id: str, token: str) -> bool:
     try:
-        with ctx.db.read() as s:
+        with ctx.db.read() as s:   # one read transaction: the submission, certificates, registry, faults
             sub = repo.get_submission(s, submission_id)
-            stage_ctx = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code))
+            stage_ctx = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code), s)
             payload, kind, username, facility = sub.payload, sub.kind, sub.username, sub.facility_code
+            armed = faults.is_armed(s, username, facility) if kind == "HOSO" else False
         outcome = evaluate(payload, stage_ctx, ctx.settings.max_decoded_file_bytes)
-        if kind == "HOSO" and outcome.records and faults.pending(ctx, username, facility, "processing", None) == "reject_once":
+        if armed and outcome.records and faults.pending(ctx, username, facility, "processing", None) == "reject_once":
             outcome = _provoked_rejection(outcome)
         if ctx.settings.processing_delay_seconds:
             time.sleep(ctx.settings.processing_delay_seconds)
@@ -92,7 +93,7 @@ def _process_claimed(ctx: Context, submission_id: str, token: str) -> bool:
                     if not repo.hold(s, submission_id, token, ctx.clock.now()):
                         log.warning("claim of %s was taken over: verdict dropped", submission_id)
                         return False
-                    sub = repo.get_submission(s, submission_id)
+                    sub = repo.get_submission(s, submission_id, with_payload=False)
                     profile = ctx.settings.display_profile
                     repo.save_outcome(s, sub, outcome, ctx.clock.now(), lambda key: display_delay(profile, key))
                 return True

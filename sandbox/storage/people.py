@@ -39,12 +39,15 @@ class RegistrySnapshot:
     departments: frozenset[str]
 
 
-def registry_snapshot(ctx: Context, facility_code: str) -> RegistrySnapshot:
-    with ctx.db.read() as s:
-        status = s.scalar(select(Facility.status).where(Facility.code == facility_code))
-        staff = {code for codes in s.scalars(select(Staff.practitioner_code).where(Staff.facility_code == facility_code))
-                 for code in codes.split(";") if code}
-        depts = set(s.scalars(select(Department.code).where(Department.facility_code == facility_code)))
+def registry_snapshot(ctx: Context, facility_code: str, s=None) -> RegistrySnapshot:
+    """The facility's status, practitioners and departments; in the caller's session ``s`` if given."""
+    if s is None:
+        with ctx.db.read() as own:
+            return registry_snapshot(ctx, facility_code, own)
+    status = s.scalar(select(Facility.status).where(Facility.code == facility_code))
+    staff = {code for codes in s.scalars(select(Staff.practitioner_code).where(Staff.facility_code == facility_code))
+             for code in codes.split(";") if code}
+    depts = set(s.scalars(select(Department.code).where(Department.facility_code == facility_code)))
     return RegistrySnapshot({facility_code: status} if status else {}, frozenset(staff), frozenset(depts))
 
 
