@@ -97,6 +97,8 @@ def _evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
         # show which episodes the refusal concerns.
         return _untrusted(root, ctx, signature.findings, decoded_limit)
     trusted = signature.signed_root  # from here on read only what was signed
+    if trusted is not root:
+        del root   # the tree as received is not read again: free it before the big stages
     if ctx.kind == "HOSO" and trusted.tag == ROOT_HOSO:
         envelope = read_envelope(trusted, decoded_limit)
         env_findings: list[Finding] = list(signature.findings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,7 +31,8 @@ class Row:
 
 
 def _local(tag: str) -> str:
-    return tag if tag[0] != "{" else tag.rsplit("}", 1)[1]
+    """The element's local name, interned: 10 000 drug lines share one "TEN_THUOC" key, not 10 000."""
+    return sys.intern(tag if tag[0] != "{" else tag.rsplit("}", 1)[1])
 
 
 def _rows(table: str, root: etree._Element) -> list[Row]:
