@@ -160,8 +160,10 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         backlog = []
 
+        done = threading.Event()
+
         def watch():
-            while time.monotonic() < stop:
+            while time.monotonic() < stop or (client_kind == "wrk" and not done.is_set()):
                 with engine.connect() as conn:
                     backlog.append(conn.execute(text("SELECT count(*) FROM submission WHERE status <> 'DA_XU_LY'")).scalar())
                 time.sleep(1)
@@ -174,6 +176,7 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
             ts = [threading.Thread(target=watch)]
             ts[0].start()
             wrk_result = run_wrk(base, headers, bodies, seconds, threads)
+            done.set()
             ts[0].join()
         else:
             ts = [threading.Thread(target=worker, args=(n,)) for n in range(threads)] + [threading.Thread(target=watch)]
