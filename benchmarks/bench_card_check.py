@@ -1,0 +1,206 @@
+"""Benchmark (not a test): card look-ups over HTTP (POST /api/egw/KQNhanLichSuKCB2024, the path a HIS
+takes at reception) on a database of a province's year: 1,000,000 accepted episodes of 200,000 people,
+each with a card; wrk (C) as the load generator, 16 connections, 2 server processes, own database,
+free port.  Every look-up decides from indexed columns, reads the person's history and writes the
+check log.
+
+    python benchmarks/bench_card_check.py [--episodes 1000000] [--seconds 30] [--only sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import httpx  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from benchmarks.bench_submit_http import free_port  # noqa: E402
+from sandbox import admin  # noqa: E402
+from sandbox.context import Context  # noqa: E402
+from sandbox.security import md5_upper  # noqa: E402
+from sandbox.settings import Settings  # noqa: E402
+from sandbox.storage.migrate import upgrade  # noqa: E402
+from sandbox.storage.models import Card, Episode, Submission  # noqa: E402
+
+PASSWORD = "Bench@58001"
+PEOPLE_PER_EPISODES = 5
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/skdt_sandbox_bench_card")
+OFFICER = ("058190000001", "Nguyễn Thị Thu")
+LUA = """
+local bodies = {}
+local i = 0
+local counter = 0
+function setup(thread) thread:set("id", counter); counter = counter + 1 end
+function init(args)
+  for line in io.lines(os.getenv("WRK_BODIES")) do bodies[#bodies + 1] = line end
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["accessToken"] = os.getenv("WRK_AT")
+  wrk.headers["tokenId"] = os.getenv("WRK_IT")
+  wrk.headers["passwordHash"] = os.getenv("WRK_PW")
+end
+function request()
+  local index = (i * 2 + (id or 0)) % #bodies
+  i = i + 1
+  return wrk.format(nil, nil, nil, bodies[index + 1])
+end
+"""
+
+
+def prepare_pg() -> str:
+    engine = create_engine(PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/test",
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS skdt_sandbox_bench_card"))
+        conn.execute(text("CREATE DATABASE skdt_sandbox_bench_card"))
+    engine.dispose()
+    return PG_URL
+
+
+def load(url: str, episodes: int) -> tuple[float, list[tuple[str, str, str]]]:
+    started = time.monotonic()
+    settings = Settings.from_env(database_url=url, password_hash_iterations=1000)
+    upgrade(settings.database_url)
+    ctx = Context.create(settings)
+    admin.add_facility(ctx, "58001", "Bệnh viện Đa khoa tỉnh Ninh Thuận")
+    admin.add_account(ctx, "58001_BV", "58001", PASSWORD)
+    admin.load_registry(ctx, "staff", [{"facility_code": "58001", "personal_id": OFFICER[0], "full_name": OFFICER[1],
+                                        "practitioner_code": "", "can_lookup": "1"}])
+    people = episodes // PEOPLE_PER_EPISODES
+    rng = random.Random(1923)
+    now = datetime.now(timezone.utc)
+    year = now.year
+    cards = []
+    with ctx.db.engine.begin() as conn:
+        batch = []
+        for p in range(people):
+            bhxh = f"58{p:08d}"
+            birth = f"{1950 + p % 60}{1 + p % 12:02d}{1 + p % 28:02d}"
+            number = f"DN458{bhxh}"
+            name = f"Người Thử {p}"
+            batch.append({"number": number, "bhxh_number": bhxh, "personal_id": "", "full_name": name,
+                          "birth_date": birth, "sex": 1 + p % 2, "address": "Ninh Thuận", "ma_dkbd": "58001",
+                          "issuer": "BHXH tỉnh Ninh Thuận", "valid_from": f"{year}0101", "valid_to": f"{year + 1}1231",
+                          "area": "", "five_years_from": "", "status": "active", "reduction": "", "replaced_by": "",
+                          "manager": "", "simulate": ""})
+            cards.append((number, name, f"{birth[6:8]}/{birth[4:6]}/{birth[:4]}"))
+            if len(batch) >= 20000:
+                conn.execute(insert(Card), batch)
+                batch = []
+        if batch:
+            conn.execute(insert(Card), batch)
+    with ctx.db.engine.begin() as conn:
+        subs, eps = [], []
+        for i in range(episodes):
+            p = i % people
+            at = now - timedelta(days=rng.randrange(365), minutes=rng.randrange(1440))
+            sid = f"C{i:010d}"
+            subs.append({"id": sid, "facility_code": "58001", "username": "58001_BV", "endpoint": "guiHoSoXmlQD3176",
+                         "profile": "QD3176", "kind": "HOSO", "loai_ho_so": "130", "payload": b"",
+                         "payload_sha256": "", "received_at": at, "status": "DA_XU_LY", "processed_at": at,
+                         "attempts": 1, "findings": [], "records": []})
+            eps.append({"submission_id": sid, "position": 0, "facility_code": "58001", "ma_lk": f"LK{i:09d}",
+                        "status": "HOP_LE", "disposition": "new", "content_sha256": "", "is_current": True,
+                        "version": 1, "created_at": at, "card_number": f"DN45858{p:08d}", "bhxh_number": f"58{p:08d}",
+                        "admitted_at": at.strftime("%Y%m%d%H%M"), "discharged_at": at.strftime("%Y%m%d%H%M"),
+                        "findings": [], "error_code": "",
+                        "facts": {"CHAN_DOAN_RV": "Viêm dạ dày", "MA_LOAI_RV": "1", "KET_QUA_DTRI": "2",
+                                  "LY_DO_VV": "Đau bụng"}})
+            if len(subs) >= 20000:
+                conn.execute(insert(Submission), subs)
+                conn.execute(insert(Episode), eps)
+                subs, eps = [], []
+        if subs:
+            conn.execute(insert(Submission), subs)
+            conn.execute(insert(Episode), eps)
+    if ctx.db.is_sqlite:
+        with ctx.db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    else:
+        with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    ctx.db.engine.dispose()
+    return time.monotonic() - started, cards
+
+
+def measure(name: str, url: str, episodes: int, seconds: int) -> dict:
+    load_s, cards = load(url, episodes)
+    env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external",
+               SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef", SANDBOX_PASSWORD_HASH_ITERATIONS="1000")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(base + "/portal/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        key = httpx.post(base + "/api/token/take", data={"username": "58001_BV",
+                                                         "password": md5_upper(PASSWORD)}).json()["APIKey"]
+        headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
+        sample = random.Random(7).sample(cards, min(20000, len(cards)))
+        first = httpx.post(base + "/api/egw/KQNhanLichSuKCB2024", headers=headers, timeout=30, json={
+            "maThe": sample[0][0], "hoTen": sample[0][1], "ngaySinh": sample[0][2], "hoTenCb": OFFICER[1],
+            "cccdCb": OFFICER[0]}).json()
+        assert first["maKetQua"] == "000" and len(first["dsLichSuKCB2018"]) == PEOPLE_PER_EPISODES, first
+        folder = tempfile.mkdtemp(prefix="wrk-card-")
+        with open(os.path.join(folder, "bodies.txt"), "w", encoding="utf-8") as fh:
+            for number, full_name, birth in sample:
+                fh.write(json.dumps({"maThe": number, "hoTen": full_name, "ngaySinh": birth, "hoTenCb": OFFICER[1],
+                                     "cccdCb": OFFICER[0]}, ensure_ascii=False) + "\n")
+        with open(os.path.join(folder, "card.lua"), "w") as fh:
+            fh.write(LUA)
+        out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s", "-s",
+                              os.path.join(folder, "card.lua"), base + "/api/egw/KQNhanLichSuKCB2024"],
+                             env=dict(env, WRK_AT=headers["accessToken"], WRK_IT=headers["tokenId"],
+                                      WRK_PW=headers["passwordHash"], WRK_BODIES=os.path.join(folder, "bodies.txt")),
+                             capture_output=True, text=True, check=True).stdout
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as conn:
+            logged = conn.execute(text("SELECT count(*) FROM card_check")).scalar()
+            valid = conn.execute(text("SELECT count(*) FROM card_check WHERE result_code = '000'")).scalar()
+        engine.dispose()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.M)
+        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
+    m = re.search(r"(\d+) requests in ([\d.]+)(m|s)", out)
+    requests, duration = int(m.group(1)), float(m.group(2)) * (60 if m.group(3) == "m" else 1)
+    return {"backend": name, "episodes": episodes, "people": episodes // PEOPLE_PER_EPISODES, "load_s": round(load_s),
+            "seconds": duration, "look_ups": requests, "per_s": round(requests / duration, 1),
+            "p50_ms": ms("50%"), "p99_ms": ms("99%"), "logged": logged, "answered_000": valid}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--episodes", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    if args.only in (None, "sqlite"):
+        print(json.dumps(measure("sqlite", f"sqlite:///{tempfile.mkdtemp()}/card.sqlite3", args.episodes,
+                                 args.seconds), ensure_ascii=False))
+    if args.only in (None, "postgresql"):
+        print(json.dumps(measure("postgresql", prepare_pg(), args.episodes, args.seconds), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
