@@ -137,4 +137,6 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        limit=settings.max_request_bytes, settings=settings)
     app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
+    from .api.fastpath import FastPath   # inside the two guards: it sees complete, bounded bodies
+    app.add_middleware(FastPath, position=MiddlewarePosition.BEFORE_EXCEPTION, flask_app=flask_app, settings=settings)
     return app

@@ -33,6 +33,7 @@ class Settings:
     max_request_bytes: int = 100 * 1024 * 1024  # 4210 off-peak limit; 130 limit UNCONFIRMED
     # stalled connections are closed: headers must arrive within header_timeout_seconds, each part of a
     # body within read_timeout_seconds, and the whole body at min_body_rate bytes/s at least (5081)
+    fast_path: bool = True     # submissions and card look-ups answered without connexion (api/fastpath.py)
     header_timeout_seconds: float = 10.0
     read_timeout_seconds: float = 30.0
     min_body_rate: int = 16 * 1024
