@@ -170,6 +170,8 @@ class HoSo:
     line: int | None
     files: tuple[FileHoSo, ...] = field(default_factory=tuple)
     ma_lk: str = ""          # XML1's MA_LK ("" when XML1 is missing or unreadable)
+    # derived views of this HOSO built once per evaluation (the rules' rows, reused by the extraction)
+    cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def file(self, loai: str) -> FileHoSo | None:
         return next((f for f in self.files if f.loai == loai), None)

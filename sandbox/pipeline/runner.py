@@ -116,7 +116,7 @@ def _evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
                 else:
                     found.extend(_run(check, hoso, envelope, ctx))
             clean = not envelope_errors and not any(f.is_error for f in found)
-            entry = extract(EpisodeView.from_hoso(hoso, envelope.facility_code)) if clean else {}
+            entry = extract(EpisodeView.of(hoso, envelope.facility_code)) if clean else {}
             records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso),
                                          entry))
         return Outcome(tuple(env_findings), tuple(records))

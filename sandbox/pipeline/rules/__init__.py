@@ -106,7 +106,7 @@ def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
 def business_rules(hoso: HoSo, envelope: Envelope, ctx: StageContext) -> list[Finding]:
     if not any(r.applies(ctx) for r in RULES.values()):
         return []
-    view = EpisodeView.from_hoso(hoso, envelope.facility_code)
+    view = EpisodeView.of(hoso, envelope.facility_code)
     if view.xml1 is None:
         return []  # ENV-002 already explains
     return run_rules(view, ctx)

@@ -53,6 +53,14 @@ class EpisodeView:
     tables: dict[str, list[Row]] = field(default_factory=dict)
 
     @classmethod
+    def of(cls, hoso: HoSo, facility_code: str) -> "EpisodeView":
+        """The HOSO's view, built once: the business rules and the extraction read the same rows."""
+        key = ("view", facility_code)
+        if key not in hoso.cache:
+            hoso.cache[key] = cls.from_hoso(hoso, facility_code)
+        return hoso.cache[key]
+
+    @classmethod
     def from_hoso(cls, hoso: HoSo, facility_code: str) -> "EpisodeView":
         tables: dict[str, list[Row]] = {}
         for f in hoso.files:
