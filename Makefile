@@ -36,12 +36,8 @@ test-fast: install-test
 
 bench: install-test
 	scripts/ensure-postgres.sh
-	$(BIN)/python benchmarks/bench_pipeline.py
-	$(BIN)/python benchmarks/bench_health_book.py
-	$(BIN)/python benchmarks/bench_large_envelope.py
-	$(BIN)/python benchmarks/bench_certification.py
-	$(BIN)/python benchmarks/bench_province_board.py
-	$(BIN)/python benchmarks/bench_submit_http.py --web 2 --workers 2
+	scripts/ensure-system-packages.sh --bench
+	$(BIN)/python benchmarks/summary.py
 
 docs: install
 	$(BIN)/skdt-sandbox docs

@@ -10,6 +10,8 @@ need=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# `make bench` (--bench): wrk, the C load generator of the HTTP benchmarks
+if [ "${1:-}" = "--bench" ]; then command -v wrk >/dev/null 2>&1 || need+=(wrk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Missing ${need[*]}: run 'sudo apt-get install ${need[*]}' (browser, PDF and signature tests need them)." >&2

@@ -1,0 +1,108 @@
+"""`make bench`: every benchmark in turn (each on its own database and free port), then one table of
+every figure beside its goal (issue 11), as Markdown, also written to var/bench/summary.md with the
+raw JSON lines in var/bench/results.jsonl.
+
+    python benchmarks/summary.py [--quick]     # --quick: smaller volumes, for trying the harness
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+
+
+def run(script: str, *args: str) -> list[dict]:
+    print(f"… {script} {' '.join(args)}", file=sys.stderr, flush=True)
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    def volume(found: dict, key: str) -> str:
+        n = max((r.get(key) or 0) for r in found.values()) if found else 0
+        return f"{n / 1e6:g} M" if n >= 1e6 else f"{n:,}".replace(",", " ")
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    for row in rows:
+        row["_script"] = script
+    return rows
+
+
+def verdict(value, goal: float, higher_is_better: bool) -> str:
+    if value is None:
+        return "—"
+    return "yes" if (value >= goal if higher_is_better else value <= goal) else "**no**"
+
+
+def table(results: list[dict]) -> str:
+    def pick(script, **match):
+        return next((r for r in results if r["_script"] == script and all(r.get(k) == v for k, v in match.items())), {})
+    full = pick("bench_pipeline.py", stages="full pipeline incl. rules", document="outpatient")
+    bare = next((r for r in results if r["_script"] == "bench_pipeline.py" and r["stages"].startswith("bare")
+                 and r["document"] == "outpatient"), {})
+    http = pick("bench_submit_http.py", backend="postgresql")
+    card = {b: pick("bench_card_check.py", backend=b) for b in ("sqlite", "postgresql")}
+    book = {b: pick("bench_health_book.py", backend=b) for b in ("sqlite", "postgresql")}
+    big = pick("bench_large_envelope.py", envelope="20 MB")
+    board = {b: pick("bench_province_board.py", backend=b) for b in ("sqlite", "postgresql")}
+    def volume(found: dict, key: str) -> str:
+        n = max((r.get(key) or 0) for r in found.values()) if found else 0
+        return f"{n / 1e6:g} M" if n >= 1e6 else f"{n:,}".replace(",", " ")
+    rows = [
+        ("in-process pipeline, 30 KB outpatient (docs/s, one core)", "≥ 300", full.get("docs_per_s"), "", 300, True),
+        ("… over the bare lxml + signxml + XSD baseline", "≤ 2×", full.get("ms_per_doc") and bare.get("full_pipeline_over_bare"),
+         "", 2, False),
+        ("HTTP, PostgreSQL, 2 web + 2 workers, wrk: acknowledged/s", "—", http.get("ack_per_s"), "", None, True),
+        ("… accepted (HOP_LE) and processed, end to end /s", "≥ 200", http.get("accepted_per_s_end_to_end"), "", 200, True),
+        ("… largest backlog during the run / drain after it (s)", "bounded",
+         f"{http.get('max_backlog', '—')} / {http.get('drain_after_load_s', '—')}", "", None, True),
+        (f"card look-ups over HTTP, {volume(card, 'episodes')} episodes (/s), SQLite · PostgreSQL", "≥ 1 000", card["sqlite"].get("per_s"),
+         card["postgresql"].get("per_s"), 1000, True),
+        (f"year of history via the VNeID API, {volume(book, 'entries_in_db')} entries, p95 ms, SQLite · PostgreSQL",
+         "< 50",
+         book["sqlite"].get("api_p95_ms"), book["postgresql"].get("api_p95_ms"), 50, False),
+        ("20 MB envelope: peak RSS over baseline ÷ fileHSBase64 size", "< 10×", big.get("peak_over_baseline_per_wire_mb"),
+         "", 10, False),
+        (f"province board API, {volume(board, 'episodes')} episodes, p50 ms, SQLite · PostgreSQL", "< 1 000", (board["sqlite"].get("api_board") or {}).get("p50_ms"),
+         (board["postgresql"].get("api_board") or {}).get("p50_ms"), 1000, False),
+    ]
+    lines = [f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
+             f"{platform.python_implementation()} {platform.python_version()}), load generator on the same machine.", "",
+             "| figure | goal | measured | | reached |", "|---|---|---|---|---|"]
+    for label, goal, a, b, target, higher in rows:
+        if target is None:
+            reached = "—"
+        else:
+            values = [v for v in (a, b) if isinstance(v, (int, float))]
+            reached = "—" if not values else ("yes" if all(verdict(v, target, higher) == "yes" for v in values) else "**no**")
+        lines.append(f"| {label} | {goal} | {a if a not in (None, '') else '—'} | {b if b not in (None, '') else ''} | {reached} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    quick = args.quick
+    results: list[dict] = []
+    results += run("bench_pipeline.py", "--seconds", "2" if quick else "5")
+    results += run("bench_large_envelope.py")
+    results += run("bench_submit_http.py", "--only", "postgresql", "--client", "wrk", "--threads", "16", "--web", "2",
+                   "--workers", "2", "--seconds", "10" if quick else "60")
+    results += run("bench_card_check.py", "--episodes", "20000" if quick else "1000000", "--seconds", "10" if quick else "30")
+    results += run("bench_health_book.py", "--rows", "20000" if quick else "1000000")
+    results += run("bench_province_board.py", *(["--episodes", "20000"] if quick else []))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in results) + "\n")
+    text = table(results)
+    (OUT / "summary.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
