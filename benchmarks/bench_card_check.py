@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ sys.path.insert(0, ROOT)
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from benchmarks.bench_submit_http import free_port  # noqa: E402
+from benchmarks.common import free_port, serve, wrk_figures  # noqa: E402
 from sandbox import admin  # noqa: E402
 from sandbox.context import Context  # noqa: E402
 from sandbox.security import md5_upper  # noqa: E402
@@ -140,16 +139,9 @@ def measure(name: str, url: str, episodes: int, seconds: int) -> dict:
     env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external",
                SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef", SANDBOX_PASSWORD_HASH_ITERATIONS="1000")
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port), "--workers", "2"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = serve(env, port, web=2)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                httpx.get(base + "/portal/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         key = httpx.post(base + "/api/token/take", data={"username": "58001_BV",
                                                          "password": md5_upper(PASSWORD)}).json()["APIKey"]
         headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
@@ -178,15 +170,11 @@ def measure(name: str, url: str, episodes: int, seconds: int) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-    def ms(label: str) -> float:
-        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.M)
-        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
-    m = re.search(r"(\d+) requests in ([\d.]+)(m|s)", out)
-    requests, duration = int(m.group(1)), float(m.group(2)) * (60 if m.group(3) == "m" else 1)
+    figures = wrk_figures(out)
     return {"backend": name, "episodes": episodes, "people": episodes // PEOPLE_PER_EPISODES, "load_s": round(load_s),
-            "seconds": duration, "look_ups": requests, "per_s": round(requests / duration, 1),
-            "p50_ms": ms("50%"), "p99_ms": ms("99%"), "logged": logged, "answered_000": valid}
+            "seconds": figures["duration_s"], "look_ups": figures["requests"],
+            "per_s": round(figures["requests"] / figures["duration_s"], 1), "p50_ms": figures["p50_ms"],
+            "p99_ms": figures["p99_ms"], "logged": logged, "answered_000": valid}
 
 
 def main() -> None:

@@ -116,9 +116,8 @@ def measure(name: str, url: str, rows: int) -> dict:
 def over_http(ctx: Context, url: str) -> dict:
     """The path the app takes: a served sandbox, a logged-in citizen with the card in the wallet and
     consent given, then GET /vneid/api/health-book/visits?nam=… (a different year each time)."""
-    import subprocess
     import httpx
-    from benchmarks.bench_submit_http import free_port
+    from benchmarks.common import free_port, serve
     from sandbox.health_book import vneid
     admin.load_registry(ctx, "citizens", [{"personal_id": OWNER, "full_name": "Trần Văn An", "birth_date": "19850201",
                                            "sex": "1", "vneid_level": "2"}])
@@ -129,16 +128,9 @@ def over_http(ctx: Context, url: str) -> dict:
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, SANDBOX_PASSWORD_HASH_ITERATIONS="1000",
                SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef")
-    server = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = serve(env, port)
     base = f"http://127.0.0.1:{port}/vneid/api"
     try:
-        for _ in range(150):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/portal/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         with httpx.Client(base_url=base, timeout=30) as client:
             session = client.post("/login", json={"soDinhDanh": OWNER, "matKhau": "Vneid@2026"}).json()["phien"]
             client.headers["X-VNeID-Session"] = session

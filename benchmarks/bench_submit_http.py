@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,15 +39,10 @@ from fixtures.generator import generate  # noqa: E402
 from fixtures.pki import TestCA  # noqa: E402
 from fixtures.signing import sign  # noqa: E402
 from sandbox.security import md5_upper  # noqa: E402
+from benchmarks.common import free_port, serve, wrk_figures  # noqa: E402
 
 PASSWORD = "Bench@58001"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/skdt_sandbox_bench")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare_pg() -> str:
@@ -82,24 +76,15 @@ def write_bodies(pool: list[str]) -> str:
 
 def run_wrk(base: str, headers: dict, bodies: str, seconds: float, connections: int) -> dict:
     """wrk over the pool's body files; its own latency figures and the refusals it read."""
-    import re
     env = dict(os.environ, WRK_AT=headers["accessToken"], WRK_IT=headers["tokenId"], WRK_PW=headers["passwordHash"],
                WRK_THREADS="2",
                WRK_BODIES=bodies)
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout", "30s",
                           "-s", os.path.join(ROOT, "benchmarks", "wrk_submit.lua"),
                           base + "/api/qd130/guiHoSoXmlQD3176"], env=env, capture_output=True, text=True, check=True).stdout
-
-    def ms(label: str) -> float:
-        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.M)
-        if not m:
-            return float("nan")
-        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
-    m = re.search(r"(\d+) requests in ([\d.]+)(m|s)", out)
-    requests, duration = int(m.group(1)), float(m.group(2)) * (60 if m.group(3) == "m" else 1)
+    import re
     refused = int(re.search(r"^refused: (\d+)", out, re.M).group(1))
-    return {"requests": requests, "duration_s": duration, "refused": refused, "p50_ms": ms("50%"),
-            "p99_ms": ms("99%"), "raw": out}
+    return {**wrk_figures(out), "refused": refused, "raw": out}
 
 
 def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, workers: int = 0,
@@ -119,18 +104,11 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
     pool = [b64(sign(envelope("58001", [generate(i, "58001", "kham").documents()]), credential.key_pem,
                      credential.cert_pem)) for i in range(int(seconds * per_second) + 400)]
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port), "--workers", str(web)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = serve(env, port, web)
     worker_procs = [subprocess.Popen([sys.executable, "-m", "sandbox.cli", "worker"], env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL) for _ in range(workers)]
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/portal/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         key = httpx.post(base + "/api/token/take", data={"username": "58001_BV",
                                                          "password": md5_upper(PASSWORD)}).json()["APIKey"]
         headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}

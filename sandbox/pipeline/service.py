@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from collections import Counter
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import faults
@@ -82,11 +83,26 @@ def _process_claimed(ctx: Context, submission_id: str, token: str) -> bool:
             stage_ctx = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code), s)
             payload, kind, username, facility = sub.payload, sub.kind, sub.username, sub.facility_code
             armed = faults.is_armed(s, username, facility) if kind == "HOSO" else False
-        outcome = evaluate(payload, stage_ctx, ctx.settings.max_decoded_file_bytes)
-        if armed and outcome.records and faults.pending(ctx, username, facility, "processing", None) == "reject_once":
-            outcome = _provoked_rejection(outcome)
+        outcome = _judged(ctx, payload, stage_ctx, kind, username, facility, armed)
         if ctx.settings.processing_delay_seconds:
             time.sleep(ctx.settings.processing_delay_seconds)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the submission retryable
+        return _failed(ctx, submission_id, token, exc, locals().get("kind"))
+    return _store(ctx, submission_id, token, outcome)
+
+
+def _judged(ctx: Context, payload: bytes, stage_ctx: StageContext, kind: str, username: str, facility: str,
+            armed: bool):
+    outcome = evaluate(payload, stage_ctx, ctx.settings.max_decoded_file_bytes)
+    if kind == "HOSO" and armed and outcome.records and \
+            faults.pending(ctx, username, facility, "processing", None) == "reject_once":
+        outcome = _provoked_rejection(outcome)
+    return outcome
+
+
+def _store(ctx: Context, submission_id: str, token: str, outcome) -> bool:
+    """Store one verdict in a transaction that first re-asserts the claim."""
+    try:
         for attempt in range(3):
             try:
                 with ctx.db.session() as s:
@@ -101,12 +117,62 @@ def _process_claimed(ctx: Context, submission_id: str, token: str) -> bool:
                 # A concurrent submission of the same MA_LK became current first: decide again.
                 if attempt == 2:
                     raise
-    except Exception as exc:  # noqa: BLE001 - any failure must leave the submission retryable
-        log.exception("processing of %s failed (kind=%s)", submission_id, locals().get("kind"))
+    except Exception as exc:  # noqa: BLE001
+        return _failed(ctx, submission_id, token, exc, None)
+    return False
+
+
+def _failed(ctx: Context, submission_id: str, token: str, exc: Exception, kind) -> bool:
+    log.error("processing of %s failed (kind=%s): %s", submission_id, kind, type(exc).__name__, exc_info=exc)
+    with ctx.db.session() as s:
+        repo.release_after_failure(s, submission_id, ctx.clock.now(), MAX_ATTEMPTS, type(exc).__name__, token)
+    return False
+
+
+def process_batch(ctx: Context, ids: list[str], token: str) -> int:
+    """A worker's claimed batch: one read transaction for all of it (the submissions; per facility its
+    certificates, registry and whether a fault is armed), each evaluated, then every verdict stored in
+    one transaction that re-asserts each claim first.  If that transaction fails (a concurrent
+    submission of the same MA_LK, or anything else) nothing of it stands and the verdicts are stored
+    one by one instead, so a batch never loses or doubles a verdict.  Returns how many were stored."""
+    try:
+        with ctx.db.read() as s:
+            subs = {x.id: x for x in s.scalars(select(Submission).where(Submission.id.in_(ids)))}
+            contexts: dict = {}
+            armed: dict = {}
+            work = []
+            for sub in (subs[i] for i in ids if i in subs):
+                key = (sub.facility_code, sub.kind, sub.profile)
+                if key not in contexts:
+                    contexts[key] = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code), s)
+                who = (sub.username, sub.facility_code)
+                if sub.kind == "HOSO" and who not in armed:
+                    armed[who] = faults.is_armed(s, *who)
+                work.append((sub.id, sub.payload, sub.kind, sub.username, sub.facility_code, contexts[key],
+                             armed.get(who, False)))
+        outcomes = [(sid, _judged(ctx, payload, stage_ctx, kind, username, facility, is_armed))
+                    for sid, payload, kind, username, facility, stage_ctx, is_armed in work]
+        if ctx.settings.processing_delay_seconds:
+            time.sleep(ctx.settings.processing_delay_seconds * len(outcomes))
+    except Exception:  # noqa: BLE001 - judge them one by one (each failure handled on its own)
+        log.warning("batch of %d could not be read or judged together", len(ids), exc_info=True)
+        return sum(_process_claimed(ctx, i, token) for i in ids)
+    try:
+        stored = 0
         with ctx.db.session() as s:
-            repo.release_after_failure(s, submission_id, ctx.clock.now(), MAX_ATTEMPTS,
-                                       type(exc).__name__, token)
-        return False
+            now = ctx.clock.now()
+            profile = ctx.settings.display_profile
+            for sid, outcome in outcomes:
+                if not repo.hold(s, sid, token, now):
+                    log.warning("claim of %s was taken over: verdict dropped", sid)
+                    continue
+                sub = repo.get_submission(s, sid, with_payload=False)
+                repo.save_outcome(s, sub, outcome, now, lambda key: display_delay(profile, key))
+                stored += 1
+        return stored
+    except Exception:  # noqa: BLE001 - rolled back as a whole: store one by one
+        log.info("batch of %d stored one by one", len(outcomes))
+        return sum(_store(ctx, sid, token, outcome) for sid, outcome in outcomes)
 
 
 def _provoked_rejection(outcome):

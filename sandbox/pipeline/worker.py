@@ -60,7 +60,7 @@ def run_worker(ctx: Context, *, batch: int = 8, stop: threading.Event | None = N
     submission), process it, repeat; poll when the queue is empty.  Returns how many it stored."""
     from ..storage import submissions as repo
     from .heartbeat import holding, new_token
-    from .service import process_submission
+    from .service import process_batch
     stop = stop or threading.Event()
     done = 0
     log.info("worker %s started (batch %d, poll %.1f s)", new_token().rsplit(":", 1)[0], batch,
@@ -76,9 +76,8 @@ def run_worker(ctx: Context, *, batch: int = 8, stop: threading.Event | None = N
         with contextlib.ExitStack() as held:   # the whole batch is renewed while it waits its turn
             for submission_id in ids:
                 held.enter_context(holding(ctx, submission_id, token))
-            for submission_id in ids:
-                if process_submission(ctx, submission_id, token):
-                    done += 1
+            if ids:
+                done += process_batch(ctx, ids, token)   # read together, judged, stored in one transaction
         if not ids:
             if on_idle is not None:
                 on_idle()

@@ -116,14 +116,16 @@ def test_history_finds_visits_under_an_earlier_card_of_the_same_bhxh_number(chec
 def test_history_and_year_screen_queries_use_indexes(ctx):
     """EXPLAIN on each database: the card check's history and the VNeID year screen search indexes;
     neither scans its table."""
-    from sqlalchemy import select, text
+    from sqlalchemy import text
     from sandbox.card_check import history_query
-    from sandbox.health_book.vneid import _owned
-    from sandbox.storage.models import Card, HealthBookEntry
+    from sandbox.health_book.vneid import year_queries, years_queries
+    from sandbox.storage.models import Card
     card = Card(number="DN4585800000001", bhxh_number="5800000001", personal_id="058085000001")
-    year = select(HealthBookEntry).where(_owned("058085000001", ["DN4585800000001"]), HealthBookEntry.year == 2026)
+    now = ctx.clock.now()
+    screen = years_queries("058085000001", ["DN4585800000001"], now) + year_queries(
+        "058085000001", ["DN4585800000001"], now, 2026)   # what visits() runs, each on its own index
     with ctx.db.read() as s:
-        for query in (history_query(card), year):
+        for query in [history_query(card), *screen]:
             compiled = query.compile(ctx.db.engine, compile_kwargs={"literal_binds": True})
             if ctx.db.is_sqlite:
                 plan = " | ".join(r[-1] for r in s.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
