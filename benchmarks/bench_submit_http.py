@@ -88,7 +88,7 @@ def run_wrk(base: str, headers: dict, bodies: str, seconds: float, connections: 
 
 
 def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, workers: int = 0,
-          client_kind: str = "python") -> dict:
+          client_kind: str = "python", batch: int = 32) -> dict:
     env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external" if workers else "background",
                SANDBOX_WORKER_POLL_SECONDS="0.05", SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef",
                SANDBOX_PASSWORD_HASH_ITERATIONS="1000")
@@ -105,8 +105,8 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
                      credential.cert_pem)) for i in range(int(seconds * per_second) + 400)]
     port = free_port()
     server = serve(env, port, web)
-    worker_procs = [subprocess.Popen([sys.executable, "-m", "sandbox.cli", "worker"], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL) for _ in range(workers)]
+    worker_procs = [subprocess.Popen([sys.executable, "-m", "sandbox.cli", "worker", "--batch", str(batch)], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
     base = f"http://127.0.0.1:{port}"
     try:
         key = httpx.post(base + "/api/token/take", data={"username": "58001_BV",
@@ -176,7 +176,7 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
         engine.dispose()
         if client_kind == "wrk":
             load_s = wrk_result["duration_s"]   # wrk's own clock: its lua set-up (reading the pool) is not load
-            return {"backend": name, "client": "wrk", "web_processes": web, "worker_processes": workers,
+            return {"backend": name, "client": "wrk", "web_processes": web, "worker_processes": workers, "batch": batch,
                     "connections": threads, "seconds": round(load_s, 1), "requests": wrk_result["requests"],
                     "acknowledged": total, "refused": wrk_result["refused"],
                     "ack_per_s": round(wrk_result["requests"] / load_s, 1), "p50_ms": wrk_result["p50_ms"],
@@ -205,6 +205,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--web", type=int, default=1, help="web processes (gunicorn + uvicorn when > 1)")
     parser.add_argument("--workers", type=int, default=0, help="separate worker processes (0: the web's own thread)")
+    parser.add_argument("--batch", type=int, default=32, help="submissions each worker claims at once")
     parser.add_argument("--client", choices=["python", "wrk"], default="python",
                         help="load generator (wrk: C, --threads is then its connection count)")
     args = parser.parse_args()
@@ -212,10 +213,10 @@ def main() -> None:
     if args.only in (None, "sqlite"):
         tmp = tempfile.mkdtemp()
         results.append(bench("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.seconds, args.threads, args.web,
-                             args.workers, args.client))
+                             args.workers, args.client, args.batch))
     if args.only in (None, "postgresql"):
         results.append(bench("postgresql", prepare_pg(), args.seconds, args.threads, args.web, args.workers,
-                             args.client))
+                             args.client, args.batch))
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
 
