@@ -97,13 +97,13 @@ class FastPath:
             async def replayed():
                 return replay.pop() if replay else await receive()
             return await self.app(scope, replayed, send)
-        status, payload, extra = await anyio.to_thread.run_sync(self._answer, spec, scope, headers, data)
+        status, payload = await anyio.to_thread.run_sync(self._answer, spec, scope, headers, data)
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(payload)).encode())] + extra})
+                                (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})
 
-    def _answer(self, spec: str, scope, headers, data: dict) -> tuple[int, bytes, list]:
+    def _answer(self, spec: str, scope, headers, data: dict) -> tuple[int, bytes]:
         client = scope.get("client") or ("", 0)
         environ = {"REMOTE_ADDR": client[0] or "", "wsgi.url_scheme": scope.get("scheme", "http")}
         try:
@@ -111,10 +111,10 @@ class FastPath:
                                                      environ_base=environ):
                 out = _handler(spec)(data)
                 if hasattr(out, "get_data"):        # a flask.Response (answer_errors' refusals)
-                    return out.status_code, out.get_data(), []
+                    return out.status_code, out.get_data()
                 body, status = out if isinstance(out, tuple) else (out, 200)
-                return status, json.dumps(body, ensure_ascii=False).encode(), []
+                return status, json.dumps(body, ensure_ascii=False).encode()
         except Exception as exc:  # noqa: BLE001 - answered like connexion's problem handler does
             log.error("unhandled error on %s: %s", scope["path"], type(exc).__name__)
             body = refusal_body(ResultCode.SERVER_ERROR, "đề nghị gửi lại sau", "please retry later")
-            return 500, json.dumps(body, ensure_ascii=False).encode(), []
+            return 500, json.dumps(body, ensure_ascii=False).encode()
