@@ -25,7 +25,7 @@ sys.path.insert(0, ROOT)
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from benchmarks.common import free_port, serve, wrk_figures  # noqa: E402
+from benchmarks.common import analyse, free_port, serve, wrk_figures  # noqa: E402
 from sandbox import admin  # noqa: E402
 from sandbox.context import Context  # noqa: E402
 from sandbox.security import md5_upper  # noqa: E402
@@ -37,25 +37,6 @@ PASSWORD = "Bench@58001"
 PEOPLE_PER_EPISODES = 5
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/skdt_sandbox_bench_card")
 OFFICER = ("058190000001", "Nguyễn Thị Thu")
-LUA = """
-local bodies = {}
-local i = 0
-local counter = 0
-function setup(thread) thread:set("id", counter); counter = counter + 1 end
-function init(args)
-  for line in io.lines(os.getenv("WRK_BODIES")) do bodies[#bodies + 1] = line end
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["accessToken"] = os.getenv("WRK_AT")
-  wrk.headers["tokenId"] = os.getenv("WRK_IT")
-  wrk.headers["passwordHash"] = os.getenv("WRK_PW")
-end
-function request()
-  local index = (i * 2 + (id or 0)) % #bodies
-  i = i + 1
-  return wrk.format(nil, nil, nil, bodies[index + 1])
-end
-"""
 
 
 def prepare_pg() -> str:
@@ -124,12 +105,7 @@ def load(url: str, episodes: int) -> tuple[float, list[tuple[str, str, str]]]:
         if subs:
             conn.execute(insert(Submission), subs)
             conn.execute(insert(Episode), eps)
-    if ctx.db.is_sqlite:
-        with ctx.db.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-    else:
-        with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+    analyse(ctx)
     ctx.db.engine.dispose()
     return time.monotonic() - started, cards
 
@@ -151,16 +127,19 @@ def measure(name: str, url: str, episodes: int, seconds: int) -> dict:
             "cccdCb": OFFICER[0]}).json()
         assert first["maKetQua"] == "000" and len(first["dsLichSuKCB2018"]) == PEOPLE_PER_EPISODES, first
         folder = tempfile.mkdtemp(prefix="wrk-card-")
-        with open(os.path.join(folder, "bodies.txt"), "w", encoding="utf-8") as fh:
-            for number, full_name, birth in sample:
-                fh.write(json.dumps({"maThe": number, "hoTen": full_name, "ngaySinh": birth, "hoTenCb": OFFICER[1],
-                                     "cccdCb": OFFICER[0]}, ensure_ascii=False) + "\n")
-        with open(os.path.join(folder, "card.lua"), "w") as fh:
-            fh.write(LUA)
+        names = []
+        for i, (number, full_name, birth) in enumerate(sample):
+            names.append(os.path.join(folder, f"c{i}.json"))
+            with open(names[-1], "w", encoding="utf-8") as fh:
+                json.dump({"maThe": number, "hoTen": full_name, "ngaySinh": birth, "hoTenCb": OFFICER[1],
+                           "cccdCb": OFFICER[0]}, fh, ensure_ascii=False)
+        with open(os.path.join(folder, "bodies.txt"), "w") as fh:
+            fh.write("\n".join(names))
         out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s", "-s",
-                              os.path.join(folder, "card.lua"), base + "/api/egw/KQNhanLichSuKCB2024"],
+                              os.path.join(ROOT, "benchmarks", "wrk_post.lua"), base + "/api/egw/KQNhanLichSuKCB2024"],
                              env=dict(env, WRK_AT=headers["accessToken"], WRK_IT=headers["tokenId"],
-                                      WRK_PW=headers["passwordHash"], WRK_BODIES=os.path.join(folder, "bodies.txt")),
+                                      WRK_PW=headers["passwordHash"], WRK_BODIES=os.path.join(folder, "bodies.txt"),
+                                      WRK_CONTENT_TYPE="application/json", WRK_THREADS="2"),
                              capture_output=True, text=True, check=True).stdout
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         with engine.connect() as conn:

@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from fixtures.generator import generate  # noqa: E402
 from fixtures.identity import Person  # noqa: E402
+from benchmarks.common import analyse  # noqa: E402
 from sandbox import admin  # noqa: E402
 from sandbox.context import Context  # noqa: E402
 from sandbox.health_book.extract import extract  # noqa: E402
@@ -91,12 +92,7 @@ def measure(name: str, url: str, rows: int) -> dict:
     admin.add_facility(ctx, "58001", "Bệnh viện Đa khoa tỉnh Ninh Thuận")
     load_s = bulk(ctx, rows)
     citizen_history(ctx)
-    if ctx.db.is_sqlite:
-        with ctx.db.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-    else:
-        with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE health_book_entry"))
+    analyse(ctx, 'health_book_entry')
     admin.load_registry(ctx, "citizens", [{"personal_id": OWNER, "full_name": "Trần Văn An", "birth_date": "19850201", "sex": "1"}])
     from sandbox.health_book import vneid
     timings = []

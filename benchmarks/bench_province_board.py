@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
+from benchmarks.common import analyse  # noqa: E402
 from sandbox import admin  # noqa: E402
 from sandbox.context import Context  # noqa: E402
 from sandbox.settings import Settings  # noqa: E402
@@ -95,12 +96,7 @@ def load(ctx: Context, episodes: int) -> dict:
             conn.execute(insert(Submission), subs)
             conn.execute(insert(Episode), eps)
             conn.execute(insert(HealthBookEntry), books)
-    if ctx.db.is_sqlite:
-        with ctx.db.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-    else:
-        with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+    analyse(ctx)
     if ctx.db.engine.dialect.name == "postgresql":   # the PG sequence after explicit ids
         with ctx.db.engine.begin() as conn:
             conn.execute(text("SELECT setval('episode_id_seq', (SELECT max(id) FROM episode))"))

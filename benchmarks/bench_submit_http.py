@@ -80,7 +80,7 @@ def run_wrk(base: str, headers: dict, bodies: str, seconds: float, connections: 
                WRK_THREADS="2",
                WRK_BODIES=bodies)
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout", "30s",
-                          "-s", os.path.join(ROOT, "benchmarks", "wrk_submit.lua"),
+                          "-s", os.path.join(ROOT, "benchmarks", "wrk_post.lua"),
                           base + "/api/qd130/guiHoSoXmlQD3176"], env=env, capture_output=True, text=True, check=True).stdout
     import re
     refused = int(re.search(r"^refused: (\d+)", out, re.M).group(1))

@@ -41,3 +41,14 @@ def wrk_figures(out: str) -> dict:
     m = re.search(r"(\d+) requests in ([\d.]+)(m|s)", out)
     return {"requests": int(m.group(1)), "duration_s": float(m.group(2)) * (60 if m.group(3) == "m" else 1),
             "p50_ms": ms("50%"), "p99_ms": ms("99%")}
+
+
+def analyse(ctx, table: str = "") -> None:
+    """Planner statistics after a bulk load (ANALYZE on SQLite, VACUUM ANALYZE on PostgreSQL)."""
+    from sqlalchemy import text
+    if ctx.db.is_sqlite:
+        with ctx.db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    else:
+        with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"VACUUM ANALYZE {table}".strip()))

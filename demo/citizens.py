@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from fixtures.generator import Traits
 from fixtures.identity import Person
 
+from .population import card_row
+
 ADDRESS = "Phan Rang - Tháp Chàm, Ninh Thuận"
 COLD = ("J06.9", "Nhiễm trùng đường hô hấp trên cấp, không đặc hiệu", "Sốt, ho")
 PRESSURE = ("I10", "Bệnh lý tăng huyết áp vô căn (nguyên phát)", "Tái khám định kỳ")
@@ -45,12 +47,10 @@ class DemoCitizen:
                 "vneid_level": "2" if self.vneid else "0", "district_code": "582", "commune": "Kinh Dinh"}
 
     def card_row(self, today: date) -> dict:
+        """The population's card row, valid from two years back (the visits' first year)."""
         p = self.person
-        return {"number": p.card, "personal_id": p.personal_id, "full_name": p.name,
-                "birth_date": p.birth.strftime("%Y%m%d"), "sex": "1" if p.male else "2", "address": p.address,
-                "ma_dkbd": "58001", "issuer": "BHXH tỉnh Ninh Thuận", "valid_from": f"{today.year - 2}0101",
-                "valid_to": f"{today.year + 1}1231", "area": "", "five_years_from": "", "status": "active",
-                "reduction": "", "replaced_by": "", "manager": "", "simulate": ""}
+        return card_row(p.card, p.personal_id, p.name, p.birth.strftime("%Y%m%d"), 1 if p.male else 2, today,
+                        address=p.address, valid_from=f"{today.year - 2}0101")
 
 
 def _on(today: date, years_ago: int, month: int, day: int, hour: int = 8) -> datetime:

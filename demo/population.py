@@ -32,7 +32,7 @@ class Case:
     cccd_cb: str = OFFICER[0]
 
 
-def _card(number, pid, name, birth, sex, today: date, *, expired=False, **extra) -> dict:
+def card_row(number, pid, name, birth, sex, today: date, *, expired=False, **extra) -> dict:
     year = today.year
     row = {"number": number, "personal_id": pid, "full_name": name, "birth_date": birth, "sex": str(sex),
            "address": "Phan Rang - Tháp Chàm, Ninh Thuận", "ma_dkbd": "58001", "issuer": "BHXH tỉnh Ninh Thuận",
@@ -56,7 +56,7 @@ def population(today: date) -> tuple[list[dict], list[dict], list[Case]]:
          "birth_date": f"{today.year - 3}0610", "sex": "1", "address": "Phan Rang - Tháp Chàm, Ninh Thuận",
          "phone": "", "guardian_id": "058085000001", "vneid_level": "0", "district_code": "582", "commune": "Kinh Dinh"},
     ]
-    c = lambda *a, **k: _card(*a, today=today, **k)  # noqa: E731
+    c = lambda *a, **k: card_row(*a, today=today, **k)  # noqa: E731
     cards = [
         c("DN4585800000001", "058085000001", "Trần Văn An", "19850201", 1),
         c("HN2585800000016", "058190000002", "Lê Thị Hoa", "19900315", 2),

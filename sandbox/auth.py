@@ -16,7 +16,8 @@ from .errors import AuthenticationError, AuthorisationError
 from .result_codes import ResultCode as RC
 from . import throttle
 from .security import hash_credential, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
-from .storage.models import Account, AccountFault, ApiToken, CertificationSession, Facility
+from .exchanges import open_session_ids
+from .storage.models import Account, AccountFault, ApiToken, Facility
 from .storage.registry import get_account
 from .explain import shape as explain_shape, vn as explain_vn
 
@@ -147,9 +148,7 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                   code=RC.TOKEN_MISSING, facts=_token_facts(access_token, id_token))
     settings = ctx.settings
     now = ctx.clock.now()
-    open_session = (select(CertificationSession.id).where(CertificationSession.facility_code == Account.facility_code,
-                                                          CertificationSession.state == "open")
-                    .limit(1).scalar_subquery())
+    open_session = open_session_ids(Account.facility_code).limit(1).scalar_subquery()
     with ctx.db.read() as s:
         # one round trip: token, its account, the account's facility, an armed fault, the open session
         row = s.execute(

@@ -70,6 +70,11 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+def vn_text(value: datetime, seconds: bool = False) -> str:
+    """dd/MM/yyyy HH:mm[:ss] in Vietnam time, as people read a stored (UTC) instant."""
+    return as_utc(value).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
 def wire_time(value: datetime) -> str:
     """yyyyMMddHHmmss in Vietnam time, as the gateway writes thoiGianTiepNhan."""
     return as_utc(value).astimezone(VN_TZ).strftime("%Y%m%d%H%M%S")

@@ -21,12 +21,17 @@ def facility_of(ctx: Context, username: str) -> str:
         return s.scalars(select(Account.facility_code).where(Account.username == username)).first() or ""
 
 
+def open_session_ids(facility_code):
+    """The ids of the facility's open certification session (a code, or a column in a larger query)."""
+    return select(CertificationSession.id).where(CertificationSession.facility_code == facility_code,
+                                                 CertificationSession.state == "open")
+
+
 def open_session(ctx: Context, facility_code: str) -> str | None:
     if not facility_code:
         return None
     with ctx.db.read() as s:
-        return s.scalars(select(CertificationSession.id).where(
-            CertificationSession.facility_code == facility_code, CertificationSession.state == "open")).first()
+        return s.scalars(open_session_ids(facility_code)).first()
 
 
 def facility_of_token(ctx: Context, token_digest: str) -> str:

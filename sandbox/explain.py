@@ -14,7 +14,7 @@ import re
 
 from sqlalchemy import delete, select
 
-from .clock import VN_TZ, as_utc
+from .clock import as_utc, vn_text
 from .context import Context
 from .errors import SandboxError
 from .storage.models import Account, Refusal
@@ -35,7 +35,7 @@ def shape(secret: str | None) -> str:
 
 
 def vn(when) -> str:
-    return as_utc(when).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S") + " (giờ Việt Nam)" if when else "—"
+    return vn_text(when, seconds=True) + " (giờ Việt Nam)" if when else "—"
 
 
 def note(ctx: Context, route: str, exc: SandboxError) -> None:

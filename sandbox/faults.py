@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .context import Context
+from .exchanges import open_session_ids
 from .storage.models import AccountFault, CertificationSession
 
 SUBMISSION = "submission"
@@ -61,8 +62,7 @@ def applies(profile: Profile, operation: str) -> bool:
 def is_armed(s, username: str, facility_code: str) -> bool:
     """A fault stored for the account, or an open certification session of the facility (one query)."""
     fault = select(AccountFault.username).where(AccountFault.username == username).exists()
-    session = select(CertificationSession.id).where(CertificationSession.facility_code == facility_code,
-                                                    CertificationSession.state == "open").exists()
+    session = open_session_ids(facility_code).exists()
     return any(s.execute(select(fault, session)).first())
 
 

