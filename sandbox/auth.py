@@ -8,7 +8,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from .clock import as_utc
 from .context import Context
@@ -54,26 +54,36 @@ def ip_allowed(allowed: str, client_ip: str | None) -> bool:
     return any(ip in ipaddress.ip_network(net, strict=False) for net in allowed.split(",") if net)
 
 
-def _check_standing(account: Account, facility: Facility, client_ip: str | None) -> None:
+@dataclass(frozen=True)
+class Standing:
+    """What the account rules read of an account and its facility."""
+    username: str
+    facility_code: str
+    active: bool
+    facility_status: str
+    allowed_ips: str
+
+
+def _check_standing(who: Standing, client_ip: str | None) -> None:
     def facts(seen: dict, expected: dict) -> dict:
-        return {"facility": facility.code, "username": account.username, "seen": seen, "expected": expected}
-    if not account.active:
+        return {"facility": who.facility_code, "username": who.username, "seen": seen, "expected": expected}
+    if not who.active:
         raise AuthorisationError("liên hệ BHXH tỉnh để kích hoạt lại tài khoản",
                                  "ask BHXH tỉnh to re-enable the account", code=RC.ACCOUNT_INACTIVE,
                                  facts=facts({"Trạng thái tài khoản": "ngừng hoạt động"},
                                              {"Trạng thái tài khoản": "đang hoạt động (BHXH tỉnh kích hoạt lại)"}))
-    if facility.status != "active":
-        raise AuthorisationError(f"cơ sở {facility.code} đang tạm ngừng; liên hệ Sở Y tế",
-                                 f"facility {facility.code} is suspended; contact the Sở Y tế",
+    if who.facility_status != "active":
+        raise AuthorisationError(f"cơ sở {who.facility_code} đang tạm ngừng; liên hệ Sở Y tế",
+                                 f"facility {who.facility_code} is suspended; contact the Sở Y tế",
                                  code=RC.FACILITY_SUSPENDED,
-                                 facts=facts({"Trạng thái cơ sở": facility.status},
+                                 facts=facts({"Trạng thái cơ sở": who.facility_status},
                                              {"Trạng thái cơ sở": "active (Sở Y tế cho hoạt động lại)"}))
-    if not ip_allowed(account.allowed_ips, client_ip):
+    if not ip_allowed(who.allowed_ips, client_ip):
         raise AuthorisationError(f"IP {client_ip} chưa đăng ký (mẫu 01/dk-ip-ctn)",
                                  f"IP {client_ip} is not registered (form 01/dk-ip-ctn)",
                                  code=RC.IP_NOT_ALLOWED,
                                  facts=facts({"Địa chỉ gọi": client_ip or "không xác định"},
-                                             {"Địa chỉ đã đăng ký (mẫu 01/dk-ip-ctn)": account.allowed_ips}))
+                                             {"Địa chỉ đã đăng ký (mẫu 01/dk-ip-ctn)": who.allowed_ips}))
 
 
 @lru_cache(maxsize=4)
@@ -126,7 +136,9 @@ def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | 
     now = ctx.clock.now()
     with ctx.db.session() as s:
         account = s.get(Account, caller.account_id)
-        _check_standing(account, s.get(Facility, account.facility_code), client_ip)
+        facility = s.get(Facility, account.facility_code)
+        _check_standing(Standing(account.username, account.facility_code, account.active, facility.status,
+                                 account.allowed_ips), client_ip)
         account.failed_logins = 0
         account.locked_until = None
         access, id_token = new_token_pair()
@@ -138,9 +150,25 @@ def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | 
         return IssuedToken(access, id_token, account.username, expires)
 
 
+def _token_query():
+    """One round trip for a call's token: its account, the account's facility, an armed fault and the
+    facility's open certification session (built once; only the digest is bound per call)."""
+    open_session = open_session_ids(Account.facility_code).limit(1).scalar_subquery()
+    return (select(ApiToken.expires_at, ApiToken.password_proof, Account.id, Account.username, Account.facility_code,
+                   Account.active, Account.allowed_ips, Facility.status, AccountFault.username, open_session)
+            .join(Account, Account.id == ApiToken.account_id)
+            .join(Facility, Facility.code == Account.facility_code)
+            .outerjoin(AccountFault, AccountFault.username == Account.username)
+            .where(ApiToken.digest == bindparam("digest")))
+
+
+TOKEN_QUERY = _token_query()
+
+
 def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
-                 password_hash: str | None, client_ip: str | None) -> Caller:
-    """Check the accessToken / tokenId / passwordHash headers of a gateway call."""
+                 password_hash: str | None, client_ip: str | None, conn=None) -> Caller:
+    """Check the accessToken / tokenId / passwordHash headers of a gateway call (on ``conn``, a
+    lookup connection the caller holds, or one of its own)."""
     if not access_token or not id_token:
         missing = ", ".join(n for n, v in (("accessToken", access_token), ("tokenId", id_token)) if not v)
         raise AuthenticationError(f"thiếu header {missing}; gọi /api/token/take để lấy token",
@@ -148,25 +176,22 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                   code=RC.TOKEN_MISSING, facts=_token_facts(access_token, id_token))
     settings = ctx.settings
     now = ctx.clock.now()
-    open_session = open_session_ids(Account.facility_code).limit(1).scalar_subquery()
-    with ctx.db.read() as s:
-        # one round trip: token, its account, the account's facility, an armed fault, the open session
-        row = s.execute(
-            select(ApiToken.expires_at, ApiToken.password_proof, Account, Facility, AccountFault.username, open_session)
-            .join(Account, Account.id == ApiToken.account_id)
-            .join(Facility, Facility.code == Account.facility_code)
-            .outerjoin(AccountFault, AccountFault.username == Account.username)
-            .where(ApiToken.digest == keyed_digest(settings.secret_key, access_token, id_token))).first()
+    digest = keyed_digest(settings.secret_key, access_token, id_token)
+    if conn is None:
+        with ctx.db.lookup() as own:
+            row = own.execute(TOKEN_QUERY, {"digest": digest}).first()
+    else:
+        row = conn.execute(TOKEN_QUERY, {"digest": digest}).first()
     if row is None:
         raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
                                   "accessToken/tokenId were not issued here or do not belong together",
                                   code=RC.TOKEN_INVALID, facts=_token_facts(access_token, id_token))
-    expires_at, proof_stored, account, facility, fault_user, session_id = row
+    expires_at, proof_stored, account_id, username, facility_code, active, allowed_ips, status, fault_user, session_id = row
     if as_utc(expires_at) <= now:
         raise AuthenticationError(f"token hết hạn lúc {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
                                   f"token expired at {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
                                   code=RC.TOKEN_EXPIRED, facts={
-                                      "facility": account.facility_code, "username": account.username,
+                                      "facility": facility_code, "username": username,
                                       "seen": {"Token hết hạn lúc": explain_vn(expires_at)},
                                       "expected": {"Thời hạn token": f"{settings.token_lifetime_minutes} phút kể từ khi lấy",
                                                    "Cần làm": "lấy token mới qua /api/token/take trước khi hết hạn"}})
@@ -175,11 +200,11 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
         raise AuthenticationError("passwordHash phải là MD5 chữ in hoa của mật khẩu đã dùng lấy token",
                                   "passwordHash must be the uppercase MD5 used to take the token",
                                   code=RC.PASSWORD_HASH_MISMATCH, facts={
-                                      "facility": account.facility_code, "username": account.username,
+                                      "facility": facility_code, "username": username,
                                       "seen": {"passwordHash gửi": explain_shape(password_hash)},
                                       "expected": {"passwordHash": "MD5 chữ in hoa của đúng mật khẩu đã dùng để lấy token này"}})
-    _check_standing(account, facility, client_ip)
-    return Caller(account.id, account.username, account.facility_code,
+    _check_standing(Standing(username, facility_code, active, status, allowed_ips), client_ip)
+    return Caller(account_id, username, facility_code,
                   fault_armed=fault_user is not None or session_id is not None, session_id=session_id)
 
 

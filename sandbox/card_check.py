@@ -17,14 +17,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, bindparam, or_, select
 
 from .auth import Caller
 from .clock import VN_TZ, as_utc
 from .context import Context
 from .result_codes import CARD_CODES
 from .storage import people
-from .storage.models import Card, Citizen, Episode
+from .storage.models import Episode
 
 BIRTH = re.compile(r"^(?:(\d{2})/(\d{2})/(\d{4})|(\d{2})(\d{2})(\d{4})|(\d{4}))$")
 REDUCTION_CODE = {"moved_province": "121", "moved_within": "122", "reincreased": "123", "stopped": "124"}
@@ -91,23 +91,23 @@ def _dmy(value: str) -> str:
     return f"{value[6:8]}/{value[4:6]}/{value[:4]}" if value[4:] != "0000" else value[:4]
 
 
-def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Card | None, Card | None]:
+def _decide(conn, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Row | None, Row | None]:
     wrong_format = format_code(req.ma_the, today)
     if wrong_format:
         return wrong_format, None, None
-    officer = people.staff_member(s, caller.facility_code, req.cccd_cb)
+    officer = people.staff_member(conn, caller.facility_code, req.cccd_cb)
     if officer is None or not officer.can_lookup:
         return "054", None, None
     if normalise_name(officer.full_name) != normalise_name(req.ho_ten_cb):
         return "055", None, None
-    card = people.find_card(s, req.ma_the)
+    card = people.find_card(conn, req.ma_the)
     if card is None:
         if len(req.ma_the) == 12:
-            child = s.get(Citizen, req.ma_the)
-            if child is not None and child.birth_date[:4].isdigit() and today.year - int(child.birth_date[:4]) < 6:
+            birth = people.citizen_birth_date(conn, req.ma_the)
+            if birth is not None and birth[:4].isdigit() and today.year - int(birth[:4]) < 6:
                 return "130", None, None
         if len(req.ma_the) == 15:  # well-formed, but the BHXH number's card says otherwise
-            for other in people.cards_by_bhxh(s, req.ma_the[5:]):
+            for other in people.cards_by_bhxh(conn, req.ma_the[5:]):
                 if other.number[:2] != req.ma_the[:2]:
                     return "051", other, None
                 if other.number[3:5] != req.ma_the[3:5]:
@@ -128,7 +128,7 @@ def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Car
         return REDUCTION_CODE.get(card.reduction, "120"), card, None
     expired = card.valid_to < today.strftime("%Y%m%d")
     if card.replaced_by:
-        new = s.get(Card, card.replaced_by)
+        new = people.find_card(conn, card.replaced_by)
         return ("003" if expired else "004"), card, new
     if card.manager in ("BQP", "BCA"):
         return ("001" if card.manager == "BQP" else "002"), card, None
@@ -137,46 +137,69 @@ def _decide(s, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Car
     return "000", card, None
 
 
-def history_query(card: Card, limit: int = 50):
-    """Accepted episodes of any card of the person (by the indexed BHXH number, not LIKE '%…') or of
-    the person's personal ID."""
-    keys = [Episode.bhxh_number == card.bhxh_number]
-    if card.personal_id:
-        keys.append(Episode.personal_id == card.personal_id)
-    return (select(Episode).where(Episode.is_current.is_(True), or_(*keys))
+HISTORY_COLUMNS = (Episode.ma_lk, Episode.facility_code, Episode.admitted_at, Episode.discharged_at, Episode.facts)
+
+
+def _history_statement(by_personal_id: bool, limit: int = 50):
+    keys = [Episode.bhxh_number == bindparam("bhxh")]
+    if by_personal_id:
+        keys.append(Episode.personal_id == bindparam("personal_id"))
+    return (select(*HISTORY_COLUMNS).where(Episode.is_current.is_(True), or_(*keys))
             .order_by(Episode.admitted_at.desc()).limit(limit))
 
 
-def _history(s, card: Card, limit: int = 50) -> list[dict]:
-    rows = s.scalars(history_query(card, limit))
-    return [{"maHoSo": e.ma_lk, "maCSKCB": e.facility_code, "ngayVao": e.admitted_at, "ngayRa": e.discharged_at,
-             "tenBenh": e.facts.get("CHAN_DOAN_RV", ""), "tinhTrang": e.facts.get("MA_LOAI_RV", ""),
-             "kqDieuTri": e.facts.get("KET_QUA_DTRI", ""), "lyDoVV": e.facts.get("LY_DO_VV", ""),
-             "TEMP1": "", "TEMP2": "", "TEMP3": "", "TEMP4": "", "TEMP5": ""} for e in rows]
+HISTORY = {by_id: _history_statement(by_id) for by_id in (False, True)}
 
 
-def check(ctx: Context, caller: Caller, req: CheckRequest) -> dict:
+def _history_key(card) -> tuple[bool, dict]:
+    """Accepted episodes of any card of the person (by the indexed BHXH number, not LIKE '%…') or of
+    the person's personal ID."""
+    return bool(card.personal_id), {"bhxh": card.bhxh_number, "personal_id": card.personal_id}
+
+
+def history_query(card):
+    """The history statement with the card's values bound (what EXPLAIN is asked about)."""
+    by_id, values = _history_key(card)
+    return HISTORY[by_id].params(**{k: v for k, v in values.items() if by_id or k == "bhxh"})
+
+
+def _history(conn, card) -> list[dict]:
+    by_id, values = _history_key(card)
+    rows = conn.execute(HISTORY[by_id], values if by_id else {"bhxh": values["bhxh"]})
+    return [{"maHoSo": ma_lk, "maCSKCB": facility, "ngayVao": admitted, "ngayRa": discharged,
+             "tenBenh": facts.get("CHAN_DOAN_RV", ""), "tinhTrang": facts.get("MA_LOAI_RV", ""),
+             "kqDieuTri": facts.get("KET_QUA_DTRI", ""), "lyDoVV": facts.get("LY_DO_VV", ""),
+             "TEMP1": "", "TEMP2": "", "TEMP3": "", "TEMP4": "", "TEMP5": ""}
+            for ma_lk, facility, admitted, discharged, facts in rows]
+
+
+def _check_entry(username: str, checked_at, message: str, code: str) -> dict:
+    return {"userKT": username, "thoiGianKT": as_utc(checked_at).astimezone(VN_TZ).strftime("%Y%m%d%H%M"),
+            "thongBao": message, "maLoi": code}
+
+
+def check(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
+    """Decide, read the history and the card's earlier checks, then log this check — each statement
+    on its own on the lookup connection ``conn`` (Database.lookup: the log line is committed without
+    waiting for the disk; it is a log, not acknowledged data).  No write lock is held while reading."""
     now = ctx.clock.now()
     today = now.astimezone(VN_TZ).date()
-    with ctx.db.session() as s:
-        code, card, new = _decide(s, req, caller, today)
-        info = CARD_CODES[code]
-        logged = card.number if card is not None else req.ma_the
-        people.record_check(s, logged, caller.facility_code, caller.username, now, code, info.vi)
-        s.flush()
-        body = {"maKetQua": code, "ghiChu": info.vi, "ghiChuEn": info.en, "maThe": req.ma_the}
-        if card is not None and code not in ("051", "052", "053"):
-            body.update({
-                "maThe": card.number, "hoTen": card.full_name, "ngaySinh": _dmy(card.birth_date),
-                "gioiTinh": "Nam" if card.sex == 1 else "Nữ", "diaChi": card.address, "maDKBD": card.ma_dkbd,
-                "cqBHXH": card.issuer, "gtTheTu": _dmy(card.valid_from), "gtTheDen": _dmy(card.valid_to),
-                "maKV": card.area, "ngayDu5Nam": _dmy(card.five_years_from), "maSoBHXH": card.bhxh_number,
-                "maTheCu": card.number if new else "", "maTheMoi": new.number if new else "",
-                "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",
-                "maDKBDMoi": new.ma_dkbd if new else "", "tenDKBDMoi": "",
-                "dsLichSuKCB2018": _history(s, card)})
-        body["dsLichSuKT2018"] = [{"userKT": c.username,
-                                   "thoiGianKT": as_utc(c.checked_at).astimezone(VN_TZ).strftime("%Y%m%d%H%M"),
-                                   "thongBao": c.message, "maLoi": c.result_code}
-                                  for c in people.recent_checks(s, logged)]
+    code, card, new = _decide(conn, req, caller, today)
+    info = CARD_CODES[code]
+    logged = card.number if card is not None else req.ma_the
+    body = {"maKetQua": code, "ghiChu": info.vi, "ghiChuEn": info.en, "maThe": req.ma_the}
+    if card is not None and code not in ("051", "052", "053"):
+        body.update({
+            "maThe": card.number, "hoTen": card.full_name, "ngaySinh": _dmy(card.birth_date),
+            "gioiTinh": "Nam" if card.sex == 1 else "Nữ", "diaChi": card.address, "maDKBD": card.ma_dkbd,
+            "cqBHXH": card.issuer, "gtTheTu": _dmy(card.valid_from), "gtTheDen": _dmy(card.valid_to),
+            "maKV": card.area, "ngayDu5Nam": _dmy(card.five_years_from), "maSoBHXH": card.bhxh_number,
+            "maTheCu": card.number if new else "", "maTheMoi": new.number if new else "",
+            "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",
+            "maDKBDMoi": new.ma_dkbd if new else "", "tenDKBDMoi": "",
+            "dsLichSuKCB2018": _history(conn, card)})
+    earlier = people.recent_checks(conn, logged)[:19]
+    people.record_check(conn, logged, caller.facility_code, caller.username, now, code, info.vi)
+    body["dsLichSuKT2018"] = [_check_entry(caller.username, now, info.vi, code),
+                              *(_check_entry(*c) for c in earlier)]
     return body

@@ -22,12 +22,16 @@ def context() -> Context:
 
 
 def client_ip() -> str | None:
-    ctx = context()
-    if ctx.settings.trust_forwarded_for:
-        forwarded = flask.request.headers.get("X-Forwarded-For", "")
+    return caller_ip(context().settings, flask.request.headers, flask.request.remote_addr)
+
+
+def caller_ip(settings, headers, remote_addr: str | None) -> str | None:
+    """The caller's address: the first X-Forwarded-For hop behind a trusted proxy, else the peer's."""
+    if settings.trust_forwarded_for:
+        forwarded = headers.get("X-Forwarded-For", "")
         if forwarded:
             return forwarded.split(",")[0].strip()
-    return flask.request.remote_addr
+    return remote_addr
 
 
 def refusal_body(code: ResultCode | str, message_vi: str, message_en: str, when=None) -> dict:

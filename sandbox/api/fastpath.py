@@ -5,8 +5,9 @@ without connexion's routing, validation and WSGI bridge, which cost as much as t
 Only well-formed calls take this path: POST, no query string, the content type the operation
 takes, every required field present as text, at most ``MAX_FIELDS`` fields.  Anything else is
 handed to connexion unchanged (its validation answers the odd cases, as before).  The handlers are
-the same functions connexion calls (``sandbox.api.gateway``, ``sandbox.api.card``), run in a Flask
-request context in a worker thread, so faults, the exchange log and every refusal are identical.
+the same functions connexion calls (``sandbox.api.gateway`` in a Flask request context; the card
+look-up's ``sandbox.api.card.answer`` needs none), run in a worker thread, so faults, the exchange
+log and every refusal are identical.
 ``SANDBOX_FAST_PATH=false`` turns the path off (the test comparing both paths does).
 
 It sits inside BodyLimit and PathGuard (guards.py): the body it sees is complete and within limits.
@@ -19,6 +20,7 @@ import logging
 from urllib.parse import parse_qsl
 
 import anyio
+from werkzeug.datastructures import Headers
 
 from ..result_codes import ResultCode
 from .common import refusal_body
@@ -73,6 +75,7 @@ class FastPath:
     def __init__(self, app, flask_app, settings):
         self.app = app
         self.flask_app = flask_app
+        self.settings = settings
         self.enabled = settings.fast_path
 
     async def __call__(self, scope, receive, send):
@@ -107,6 +110,13 @@ class FastPath:
         client = scope.get("client") or ("", 0)
         environ = {"REMOTE_ADDR": client[0] or "", "wsgi.url_scheme": scope.get("scheme", "http")}
         try:
+            if spec == "card:check_card":
+                from .card import answer
+                from .common import caller_ip
+                given = Headers(headers)
+                ctx = self.flask_app.extensions["skdt"]
+                body = answer(ctx, given, caller_ip(self.settings, given, environ["REMOTE_ADDR"]), data)
+                return 200, json.dumps(body, ensure_ascii=False).encode()
             with self.flask_app.test_request_context(scope["path"], method="POST", headers=headers,
                                                      environ_base=environ):
                 out = _handler(spec)(data)

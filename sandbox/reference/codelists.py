@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -31,12 +31,19 @@ class Version:
 class CodeList:
     name: str
     versions: tuple[Version, ...]
+    # merged codes per set of versions in force (a rule asks for every line of every episode)
+    _merged: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def codes_on(self, day: date) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for v in self.versions:
-            if v.valid_from <= day and (v.valid_to is None or day <= v.valid_to):
-                out.update(v.codes)
+        """The codes in force on the day (shared: read it, never change it)."""
+        key = tuple(i for i, v in enumerate(self.versions)
+                    if v.valid_from <= day and (v.valid_to is None or day <= v.valid_to))
+        out = self._merged.get(key)
+        if out is None:
+            out = {}
+            for i in key:
+                out.update(self.versions[i].codes)
+            self._merged[key] = out
         return out
 
     def valid(self, code: str, day: date) -> bool:
@@ -159,6 +166,7 @@ def _dotted(code: str) -> str:
     return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
+@lru_cache(maxsize=65536)
 def icd10_status(code: str) -> str:
     """"valid" (in the list the sandbox holds), "unknown" (shaped like ICD-10 but not there: it may be in
     the BYT list, so only a warning) or "malformed" (cannot be an ICD-10 code)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -19,7 +19,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, lookup: bool = False) -> Engine:
+    """The engine of the database.  ``lookup``: autocommit, each statement its own transaction and
+    committed without waiting for the disk (SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL
+    ``synchronous_commit=off``) — survives a crash of the sandbox, may lose its last fraction of a
+    second in a crash of the machine.  For look-ups and their log lines, never acknowledged data."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -32,10 +36,14 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")   # an acknowledged commit survives a crash
+            # an acknowledged commit survives a crash of the machine (lookup: of the process)
+            cur.execute("PRAGMA synchronous=NORMAL" if lookup else "PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        if lookup:
+            return engine          # no BEGIN: each statement is its own transaction
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):  # pragma: no cover
@@ -46,6 +54,9 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # hide_parameters: a database error never writes personal IDs or card numbers into the logs
+    if lookup:
+        return create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=8, hide_parameters=True,
+                             isolation_level="AUTOCOMMIT", connect_args={"options": "-c synchronous_commit=off"})
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
@@ -56,6 +67,7 @@ class Database:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self._read_factory = sessionmaker(self.engine.execution_options(readonly=True),
                                           expire_on_commit=False)
+        self._lookup_engine = make_engine(self.url, lookup=True)   # connects only when first used
 
     @property
     def is_sqlite(self) -> bool:
@@ -84,5 +96,14 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def lookup(self) -> Iterator[Connection]:
+        """A Core connection (no ORM, rows as tuples) of the lookup engine (make_engine): the hot
+        paths' reads — a call's token, the card check — and the card check's log line.  No
+        transaction is held: every statement stands on its own."""
+        with self._lookup_engine.connect() as conn:
+            yield conn
+
     def dispose(self) -> None:
         self.engine.dispose()
+        self._lookup_engine.dispose()

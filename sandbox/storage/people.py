@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..context import Context
@@ -129,30 +129,47 @@ def load(s: Session, kind: str, rows: list[dict]) -> int:
     return len(clean)
 
 
-def staff_member(s: Session, facility_code: str, personal_id: str) -> Staff | None:
-    return s.scalar(select(Staff).where(Staff.facility_code == facility_code, Staff.personal_id == personal_id))
+# The card check's reads and its log, as Core statements built once (only values are bound per call):
+# the reception peak runs them for every look-up, and building ORM statements cost more than the reads.
+CARD = Card.__table__
+STAFF_QUERY = select(Staff.full_name, Staff.can_lookup).where(Staff.facility_code == bindparam("facility"),
+                                                              Staff.personal_id == bindparam("personal_id"))
+CARD_QUERY = select(CARD).where(CARD.c.number == bindparam("key"))
+CARDS_BY = {column: select(CARD).where(CARD.c[column] == bindparam("key")).order_by(CARD.c.valid_to.desc())
+            for column in ("bhxh_number", "personal_id")}
+CITIZEN_BIRTH_QUERY = select(Citizen.birth_date).where(Citizen.personal_id == bindparam("key"))
+CHECKS_QUERY = (select(CardCheck.username, CardCheck.checked_at, CardCheck.message, CardCheck.result_code)
+                .where(CardCheck.card_number == bindparam("card"))
+                .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(20))
 
 
-def find_card(s: Session, key: str) -> Card | None:
+def staff_member(conn: Connection, facility_code: str, personal_id: str) -> Row | None:
+    return conn.execute(STAFF_QUERY, {"facility": facility_code, "personal_id": personal_id}).first()
+
+
+def find_card(conn: Connection, key: str) -> Row | None:
     """By 15-character card number, 10-digit BHXH number (newest card) or 12-digit personal ID."""
     if len(key) == 15:
-        return s.get(Card, key)
-    column = Card.bhxh_number if len(key) == 10 else Card.personal_id
-    cards = list(s.scalars(select(Card).where(column == key).order_by(Card.valid_to.desc())))
+        return conn.execute(CARD_QUERY, {"key": key}).first()
+    cards = list(conn.execute(CARDS_BY["bhxh_number" if len(key) == 10 else "personal_id"], {"key": key}))
     current = [c for c in cards if not c.replaced_by]
     return (current or cards or [None])[0]
 
 
-def cards_by_bhxh(s: Session, bhxh: str) -> list[Card]:
-    return list(s.scalars(select(Card).where(Card.bhxh_number == bhxh)))
+def cards_by_bhxh(conn: Connection, bhxh: str) -> list[Row]:
+    return list(conn.execute(CARDS_BY["bhxh_number"], {"key": bhxh}))
 
 
-def record_check(s: Session, card: str, facility: str, username: str, when: datetime, code: str, message: str) -> None:
-    s.add(CardCheck(card_number=card[:15], facility_code=facility, username=username, checked_at=when,
-                    result_code=code, message=message))
+def citizen_birth_date(conn: Connection, personal_id: str) -> str | None:
+    return conn.execute(CITIZEN_BIRTH_QUERY, {"key": personal_id}).scalar()
 
 
-def recent_checks(s: Session, card: str, limit: int = 20) -> list[CardCheck]:
-    return list(s.scalars(select(CardCheck).where(CardCheck.card_number == card)
-                          .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(limit)))
+def record_check(conn: Connection, card: str, facility: str, username: str, when: datetime, code: str,
+                 message: str) -> None:
+    conn.execute(insert(CardCheck), {"card_number": card[:15], "facility_code": facility, "username": username,
+                                     "checked_at": when, "result_code": code, "message": message})
 
+
+def recent_checks(conn: Connection, card: str) -> list[Row]:
+    """The card's last 20 checks, newest first."""
+    return list(conn.execute(CHECKS_QUERY, {"card": card}))

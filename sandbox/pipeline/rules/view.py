@@ -30,9 +30,17 @@ class Row:
         return f"{self.xpath}/{name}"
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
     """The element's local name, interned: 10 000 drug lines share one "TEN_THUOC" key, not 10 000."""
-    return sys.intern(tag if tag[0] != "{" else tag.rsplit("}", 1)[1])
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = sys.intern(tag if tag[0] != "{" else tag.rsplit("}", 1)[1])
+        if len(_LOCAL) < 4096:             # the tables' field names; a hostile document cannot grow it
+            _LOCAL[tag] = name
+    return name
 
 
 def _rows(table: str, root: etree._Element) -> list[Row]:
@@ -41,8 +49,9 @@ def _rows(table: str, root: etree._Element) -> list[Row]:
     out = []
     for i, node in enumerate(nodes, start=1):
         xpath = f"/{shape.root}" if shape.list is None else f"/{shape.root}/{shape.list}/{shape.row}[{i}]"
-        values = {_local(child.tag): (child.text or "" if not len(child) else "".join(child.itertext())).strip()
-                  for child in node if isinstance(child.tag, str)}
+        values = {}
+        for child in node.iterchildren(etree.Element):      # elements only: comments and PIs skipped
+            values[_local(child.tag)] = ("".join(child.itertext()) if len(child) else child.text or "").strip()
         out.append(Row(table, i, xpath, values, node.sourceline))
     return out
 
