@@ -153,19 +153,21 @@ HISTORY = {by_id: _history_statement(by_id) for by_id in (False, True)}
 
 def _history_key(card) -> tuple[bool, dict]:
     """Accepted episodes of any card of the person (by the indexed BHXH number, not LIKE '%…') or of
-    the person's personal ID."""
-    return bool(card.personal_id), {"bhxh": card.bhxh_number, "personal_id": card.personal_id}
+    the person's personal ID: which statement, and its values."""
+    if card.personal_id:
+        return True, {"bhxh": card.bhxh_number, "personal_id": card.personal_id}
+    return False, {"bhxh": card.bhxh_number}
 
 
 def history_query(card):
     """The history statement with the card's values bound (what EXPLAIN is asked about)."""
     by_id, values = _history_key(card)
-    return HISTORY[by_id].params(**{k: v for k, v in values.items() if by_id or k == "bhxh"})
+    return HISTORY[by_id].params(**values)
 
 
 def _history(conn, card) -> list[dict]:
     by_id, values = _history_key(card)
-    rows = conn.execute(HISTORY[by_id], values if by_id else {"bhxh": values["bhxh"]})
+    rows = conn.execute(HISTORY[by_id], values)
     return [{"maHoSo": ma_lk, "maCSKCB": facility, "ngayVao": admitted, "ngayRa": discharged,
              "tenBenh": facts.get("CHAN_DOAN_RV", ""), "tinhTrang": facts.get("MA_LOAI_RV", ""),
              "kqDieuTri": facts.get("KET_QUA_DTRI", ""), "lyDoVV": facts.get("LY_DO_VV", ""),
@@ -198,7 +200,7 @@ def check(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
             "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",
             "maDKBDMoi": new.ma_dkbd if new else "", "tenDKBDMoi": "",
             "dsLichSuKCB2018": _history(conn, card)})
-    earlier = people.recent_checks(conn, logged)[:19]
+    earlier = people.earlier_checks(conn, logged)
     people.record_check(conn, logged, caller.facility_code, caller.username, now, code, info.vi)
     body["dsLichSuKT2018"] = [_check_entry(caller.username, now, info.vi, code),
                               *(_check_entry(*c) for c in earlier)]

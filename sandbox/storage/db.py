@@ -33,7 +33,7 @@ def make_engine(url: str, lookup: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised on every connect
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (lookup: none at all)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             # an acknowledged commit survives a crash of the machine (lookup: of the process)

@@ -140,7 +140,7 @@ CARDS_BY = {column: select(CARD).where(CARD.c[column] == bindparam("key")).order
 CITIZEN_BIRTH_QUERY = select(Citizen.birth_date).where(Citizen.personal_id == bindparam("key"))
 CHECKS_QUERY = (select(CardCheck.username, CardCheck.checked_at, CardCheck.message, CardCheck.result_code)
                 .where(CardCheck.card_number == bindparam("card"))
-                .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(20))
+                .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(19))
 
 
 def staff_member(conn: Connection, facility_code: str, personal_id: str) -> Row | None:
@@ -170,6 +170,6 @@ def record_check(conn: Connection, card: str, facility: str, username: str, when
                                      "checked_at": when, "result_code": code, "message": message})
 
 
-def recent_checks(conn: Connection, card: str) -> list[Row]:
-    """The card's last 20 checks, newest first."""
+def earlier_checks(conn: Connection, card: str) -> list[Row]:
+    """The card's last 19 checks, newest first (the answer lists them after the one being made: 20)."""
     return list(conn.execute(CHECKS_QUERY, {"card": card}))
