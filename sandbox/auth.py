@@ -178,8 +178,7 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
     now = ctx.clock.now()
     digest = keyed_digest(settings.secret_key, access_token, id_token)
     if conn is None:
-        with ctx.db.lookup() as own:
-            row = own.execute(TOKEN_QUERY, {"digest": digest}).first()
+        row = ctx.db.lookup(lambda own: own.execute(TOKEN_QUERY, {"digest": digest}).first())
     else:
         row = conn.execute(TOKEN_QUERY, {"digest": digest}).first()
     if row is None:

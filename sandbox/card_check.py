@@ -95,12 +95,11 @@ def _decide(conn, req: CheckRequest, caller: Caller, today: date) -> tuple[str, 
     wrong_format = format_code(req.ma_the, today)
     if wrong_format:
         return wrong_format, None, None
-    officer = people.staff_member(conn, caller.facility_code, req.cccd_cb)
-    if officer is None or not officer.can_lookup:
+    officer, card = people.officer_and_card(conn, caller.facility_code, req.cccd_cb, req.ma_the)
+    if officer is None or not officer.officer_can_lookup:
         return "054", None, None
-    if normalise_name(officer.full_name) != normalise_name(req.ho_ten_cb):
+    if normalise_name(officer.officer_name) != normalise_name(req.ho_ten_cb):
         return "055", None, None
-    card = people.find_card(conn, req.ma_the)
     if card is None:
         if len(req.ma_the) == 12:
             birth = people.citizen_birth_date(conn, req.ma_the)
@@ -128,7 +127,7 @@ def _decide(conn, req: CheckRequest, caller: Caller, today: date) -> tuple[str, 
         return REDUCTION_CODE.get(card.reduction, "120"), card, None
     expired = card.valid_to < today.strftime("%Y%m%d")
     if card.replaced_by:
-        new = people.find_card(conn, card.replaced_by)
+        new = people.card_by_number(conn, card.replaced_by)
         return ("003" if expired else "004"), card, new
     if card.manager in ("BQP", "BCA"):
         return ("001" if card.manager == "BQP" else "002"), card, None

@@ -25,7 +25,7 @@ def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, userna
     """The look-up itself, from the call's headers (case-insensitive), the caller's address and the
     JSON body — no Flask request needed (the fast path calls it directly).  One lookup connection
     serves the token, the decision, the history and the log line."""
-    with ctx.db.lookup() as conn:
+    def work(conn) -> dict:
         try:
             caller = auth.authenticate(ctx, headers.get("accessToken") or token, headers.get("tokenId") or id_token,
                                        headers.get("passwordHash") or password, ip, conn)
@@ -33,10 +33,11 @@ def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, userna
             return _refusal("401", exc.message_vi, exc.message_en)
         if username and username != caller.username:
             return _refusal("401", f"username {username} khác tài khoản của token", "username is not the token's account")
-        body = body if isinstance(body, dict) else {}
-        req = card_check.CheckRequest(*(str(body.get(k) or "").strip()
+        given = body if isinstance(body, dict) else {}
+        req = card_check.CheckRequest(*(str(given.get(k) or "").strip()
                                         for k in ("maThe", "hoTen", "ngaySinh", "hoTenCb", "cccdCb")))
         problems = card_check.parameter_problems(req)
         if problems:
             return _refusal("205", "; ".join(problems), "; ".join(problems))
         return card_check.check(ctx, caller, req, conn)
+    return ctx.db.lookup(work)

@@ -7,7 +7,8 @@ takes, every required field present as text, at most ``MAX_FIELDS`` fields.  Any
 handed to connexion unchanged (its validation answers the odd cases, as before).  The handlers are
 the same functions connexion calls (``sandbox.api.gateway`` in a Flask request context; the card
 look-up's ``sandbox.api.card.answer`` needs none), run in a worker thread, so faults, the exchange
-log and every refusal are identical.
+log and every refusal are identical.  Card look-ups run in at most ``lookup_threads`` threads per
+process (``SANDBOX_LOOKUP_THREADS``, 2): more threads than cores only contend for the interpreter lock.
 ``SANDBOX_FAST_PATH=false`` turns the path off (the test comparing both paths does).
 
 It sits inside BodyLimit and PathGuard (guards.py): the body it sees is complete and within limits.
@@ -77,6 +78,7 @@ class FastPath:
         self.flask_app = flask_app
         self.settings = settings
         self.enabled = settings.fast_path
+        self._lookups = None        # anyio.CapacityLimiter(settings.lookup_threads), made in the event loop
 
     async def __call__(self, scope, receive, send):
         route = ROUTES.get(scope.get("path", "")) if scope["type"] == "http" and self.enabled else None
@@ -100,7 +102,12 @@ class FastPath:
             async def replayed():
                 return replay.pop() if replay else await receive()
             return await self.app(scope, replayed, send)
-        status, payload = await anyio.to_thread.run_sync(self._answer, spec, scope, headers, data)
+        limiter = None                              # submissions: anyio's default (they wait on commits)
+        if spec == "card:check_card":
+            if self._lookups is None:
+                self._lookups = anyio.CapacityLimiter(max(1, self.settings.lookup_threads))
+            limiter = self._lookups
+        status, payload = await anyio.to_thread.run_sync(self._answer, spec, scope, headers, data, limiter=limiter)
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(payload)).encode())]})

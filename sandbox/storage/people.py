@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, select
+from sqlalchemy import Connection, Row, and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ..context import Context
@@ -132,32 +132,55 @@ def load(s: Session, kind: str, rows: list[dict]) -> int:
 # The card check's reads and its log, as Core statements built once (only values are bound per call):
 # the reception peak runs them for every look-up, and building ORM statements cost more than the reads.
 CARD = Card.__table__
-STAFF_QUERY = select(Staff.full_name, Staff.can_lookup).where(Staff.facility_code == bindparam("facility"),
-                                                              Staff.personal_id == bindparam("personal_id"))
 CARD_QUERY = select(CARD).where(CARD.c.number == bindparam("key"))
-CARDS_BY = {column: select(CARD).where(CARD.c[column] == bindparam("key")).order_by(CARD.c.valid_to.desc())
-            for column in ("bhxh_number", "personal_id")}
+CARDS_BY_BHXH = select(CARD).where(CARD.c.bhxh_number == bindparam("key")).order_by(CARD.c.valid_to.desc())
+
+
+def _officer_and_cards(column: str):
+    """The officer (facility, personal ID) and the cards whose ``column`` is the key, in one row set:
+    a one-row source outer-joined to both, so that a missing officer or a missing card is a row of
+    NULLs, not no row."""
+    one = select(literal(1).label("one")).subquery()
+    officer = and_(Staff.facility_code == bindparam("facility"), Staff.personal_id == bindparam("personal_id"))
+    return (select(Staff.full_name.label("officer_name"), Staff.can_lookup.label("officer_can_lookup"), CARD)
+            .select_from(one.outerjoin(Staff, officer).outerjoin(CARD, CARD.c[column] == bindparam("key")))
+            .order_by(CARD.c.valid_to.desc()))
+
+
+OFFICER_AND_CARDS = {column: _officer_and_cards(column) for column in ("number", "bhxh_number", "personal_id")}
 CITIZEN_BIRTH_QUERY = select(Citizen.birth_date).where(Citizen.personal_id == bindparam("key"))
 CHECKS_QUERY = (select(CardCheck.username, CardCheck.checked_at, CardCheck.message, CardCheck.result_code)
                 .where(CardCheck.card_number == bindparam("card"))
                 .order_by(CardCheck.checked_at.desc(), CardCheck.id.desc()).limit(19))
 
 
-def staff_member(conn: Connection, facility_code: str, personal_id: str) -> Row | None:
-    return conn.execute(STAFF_QUERY, {"facility": facility_code, "personal_id": personal_id}).first()
+def _key_column(key: str) -> str:
+    return "number" if len(key) == 15 else "bhxh_number" if len(key) == 10 else "personal_id"
 
 
-def find_card(conn: Connection, key: str) -> Row | None:
-    """By 15-character card number, 10-digit BHXH number (newest card) or 12-digit personal ID."""
-    if len(key) == 15:
-        return conn.execute(CARD_QUERY, {"key": key}).first()
-    cards = list(conn.execute(CARDS_BY["bhxh_number" if len(key) == 10 else "personal_id"], {"key": key}))
+def _newest(cards: list[Row]) -> Row | None:
+    """The card a key names: the newest one not replaced, else the newest (rows by valid_to desc)."""
     current = [c for c in cards if not c.replaced_by]
     return (current or cards or [None])[0]
 
 
+def card_by_number(conn: Connection, number: str) -> Row | None:
+    return conn.execute(CARD_QUERY, {"key": number}).first()
+
+
+def officer_and_card(conn: Connection, facility_code: str, personal_id: str, key: str) -> tuple[Row | None, Row | None]:
+    """The facility's lookup officer ``personal_id`` (officer_name, officer_can_lookup; None if not
+    registered) and the card ``key`` names — a 15-character card number, a 10-digit BHXH number or a
+    12-digit personal ID (the newest card not replaced; None if none) — in one round trip: the
+    reception peak asks both for every look-up."""
+    rows = list(conn.execute(OFFICER_AND_CARDS[_key_column(key)],
+                             {"facility": facility_code, "personal_id": personal_id, "key": key}))
+    officer = rows[0] if rows[0].officer_name is not None else None
+    return officer, _newest([r for r in rows if r.number is not None])
+
+
 def cards_by_bhxh(conn: Connection, bhxh: str) -> list[Row]:
-    return list(conn.execute(CARDS_BY["bhxh_number"], {"key": bhxh}))
+    return list(conn.execute(CARDS_BY_BHXH, {"key": bhxh}))
 
 
 def citizen_birth_date(conn: Connection, personal_id: str) -> str | None:

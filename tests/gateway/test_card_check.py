@@ -134,3 +134,21 @@ def test_history_and_year_screen_queries_use_indexes(ctx):
                 s.execute(text("SET LOCAL enable_seqscan = off"))   # tiny tables: would an index be usable at all?
                 plan = " | ".join(r[0] for r in s.execute(text(f"EXPLAIN {compiled}")))
                 assert "Seq Scan" not in plan, plan
+
+
+def test_a_connection_dropped_by_the_server_is_replaced_without_a_failed_look_up(ctx, checker):
+    """The lookup pool does not ping each connection it hands out: when PostgreSQL has dropped them
+    (a restart, an idle timeout), the first statement fails, the pool is invalidated and the look-up
+    runs once more on a fresh connection — the caller sees an answer, not a 500."""
+    if ctx.db.is_sqlite:
+        pytest.skip("SQLite has no server to drop a connection")
+    from sqlalchemy import text
+    first = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()
+    assert first["maKetQua"] == CASES[0].code
+    with ctx.db.engine.connect() as conn:   # every other backend of this database, the pooled ones too
+        dropped = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    assert dropped >= 1
+    again = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens)
+    assert again.status_code == 200 and again.json()["maKetQua"] == CASES[0].code
+    assert len(again.json()["dsLichSuKT2018"]) == 2          # both checks logged, once each

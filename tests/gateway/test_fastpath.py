@@ -82,3 +82,48 @@ def test_odd_bodies_are_left_to_connexion(his, monkeypatch):
 def population_cards(ctx):
     from demo.population import load_population
     load_population(ctx, ("58001",))
+
+
+def test_card_look_ups_run_in_at_most_lookup_threads_threads(monkeypatch):
+    """More threads than cores only contend for the interpreter lock: a web process answers at most
+    ``lookup_threads`` card look-ups at once and queues the rest (submissions are not held to it)."""
+    import threading
+    import time
+
+    import anyio
+
+    from sandbox.settings import Settings
+    running, most, lock = [0], [0], threading.Lock()
+
+    def slow_answer(self, spec, scope, headers, data):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return 200, b"{}"
+
+    monkeypatch.setattr(fastpath.FastPath, "_answer", slow_answer)
+    path = fastpath.FastPath(None, None, Settings(lookup_threads=2))
+    body = b'{"maThe": "DN4585800000001", "hoTen": "A", "ngaySinh": "1985", "hoTenCb": "B", "cccdCb": "058190000001"}'
+
+    async def call():
+        sent = []
+        scope = {"type": "http", "method": "POST", "path": "/api/egw/KQNhanLichSuKCB2024", "query_string": b"",
+                 "headers": [(b"content-type", b"application/json")]}
+
+        async def receive():
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+        await path(scope, receive, send)
+        assert sent[0]["status"] == 200
+
+    async def many():
+        async with anyio.create_task_group() as tg:
+            for _ in range(6):
+                tg.start_soon(call)
+    anyio.run(many)
+    assert most[0] == 2
