@@ -106,12 +106,12 @@ def _store(ctx: Context, submission_id: str, token: str, outcome) -> bool:
         for attempt in range(3):
             try:
                 with ctx.db.session() as s:
-                    if not repo.hold(s, submission_id, token, ctx.clock.now()):
+                    held = repo.hold(s, submission_id, token, ctx.clock.now())
+                    if held is None:
                         log.warning("claim of %s was taken over: verdict dropped", submission_id)
                         return False
-                    sub = repo.get_submission(s, submission_id, with_payload=False)
                     profile = ctx.settings.display_profile
-                    repo.save_outcome(s, sub, outcome, ctx.clock.now(), lambda key: display_delay(profile, key))
+                    repo.save_outcome(s, held, outcome, ctx.clock.now(), lambda key: display_delay(profile, key))
                 return True
             except IntegrityError:
                 # A concurrent submission of the same MA_LK became current first: decide again.
@@ -163,11 +163,11 @@ def process_batch(ctx: Context, ids: list[str], token: str) -> int:
             now = ctx.clock.now()
             profile = ctx.settings.display_profile
             for sid, outcome in outcomes:
-                if not repo.hold(s, sid, token, now):
+                held = repo.hold(s, sid, token, now)
+                if held is None:
                     log.warning("claim of %s was taken over: verdict dropped", sid)
                     continue
-                sub = repo.get_submission(s, sid, with_payload=False)
-                repo.save_outcome(s, sub, outcome, now, lambda key: display_delay(profile, key))
+                repo.save_outcome(s, held, outcome, now, lambda key: display_delay(profile, key))
                 stored += 1
         return stored
     except Exception:  # noqa: BLE001 - rolled back as a whole: store one by one
