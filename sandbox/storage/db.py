@@ -108,14 +108,14 @@ class Database:
         PostgreSQL) fails its first statement, SQLAlchemy invalidates the pool, and ``work`` is run
         once more on a fresh connection.  (A drop during the card check's log line may leave that
         line written twice; the answer is still given once.)"""
-        for attempt in (1, 2):
-            try:
-                with self._lookup_engine.connect() as conn:
-                    return work(conn)
-            except DBAPIError as exc:
-                if attempt == 2 or not exc.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            with self._lookup_engine.connect() as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        with self._lookup_engine.connect() as conn:
+            return work(conn)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from ..pipeline.findings import WARNING, finding
 from ..result_codes import ResultCode as RC
@@ -198,11 +198,8 @@ def _first_error(found: list[dict], envelope_findings) -> str:
     return ""
 
 
-def get_submission(s: Session, submission_id: str, with_payload: bool = True) -> Submission | None:
-    """One submission; ``with_payload=False`` leaves the raw payload unloaded (storing a verdict)."""
-    if with_payload:
-        return s.get(Submission, submission_id)
-    return s.get(Submission, submission_id, options=[defer(Submission.payload)])
+def get_submission(s: Session, submission_id: str) -> Submission | None:
+    return s.get(Submission, submission_id)
 
 
 def list_submissions(s: Session, facility_code: str, *, limit: int = 50, offset: int = 0,
