@@ -364,11 +364,8 @@ def serve(host, port, workers):
                                    "sandbox.serving.Worker", "-w", str(workers), "-b", f"{host}:{port}"])
     import uvicorn
     from .app import create_app
-    from .reference.codelists import provinces
     from .serving import HTTP_PROTOCOL
-    app = create_app(settings)
-    provinces()        # loaded before the first call, as sandbox.asgi does for each gunicorn process
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=HTTP_PROTOCOL)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", http=HTTP_PROTOCOL)
 
 
 @main.group()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 import anyio
@@ -33,15 +34,21 @@ SUBMISSION_FIELDS = ("username", "loaiHoSo", "maTinh", "maCSKCB", "fileHSBase64"
 CARD_FIELDS = ("maThe", "hoTen", "ngaySinh", "hoTenCb", "cccdCb")
 
 
-def _routes() -> dict[str, tuple[str, str, tuple[str, ...]]]:
-    """path → (handler "module:function", content type, required fields)."""
+class Route(NamedTuple):
+    handler: str                  # "module:function"
+    content_type: str
+    required: tuple[str, ...]
+    lookup: bool = False          # answered by card.answer without a Flask request, in the lookup threads
+
+
+def _routes() -> dict[str, Route]:
     out = {}
     for name, fn in (("guiHoSoXmlQD130", "submit_hoso_qd130"), ("guiHoSoXmlQD4750", "submit_hoso_qd4750"),
                      ("guiHoSoXmlQD3176", "submit_hoso_qd3176"), ("checkInKcbQd130", "checkin_qd130"),
                      ("checkInKcbQd4750", "checkin_qd4750"), ("checkInKcbQd3176", "checkin_qd3176"),
                      ("guiDuLieuGdykQd130", "submit_gdyk")):
-        out[f"/api/qd130/{name}"] = (f"gateway:{fn}", FORM, SUBMISSION_FIELDS)
-    out["/api/egw/KQNhanLichSuKCB2024"] = ("card:check_card", "application/json", CARD_FIELDS)
+        out[f"/api/qd130/{name}"] = Route(f"gateway:{fn}", FORM, SUBMISSION_FIELDS)
+    out["/api/egw/KQNhanLichSuKCB2024"] = Route("card:answer", "application/json", CARD_FIELDS, lookup=True)
     return out
 
 
@@ -84,7 +91,7 @@ class FastPath:
         route = ROUTES.get(scope.get("path", "")) if scope["type"] == "http" and self.enabled else None
         if route is None or scope["method"] != "POST" or scope.get("query_string"):
             return await self.app(scope, receive, send)
-        spec, content_type, required = route
+        content_type, required = route.content_type, route.required
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers") or []]
         given = next((v for k, v in headers if k.lower() == "content-type"), "")
         chunks, more = [], True
@@ -103,30 +110,29 @@ class FastPath:
                 return replay.pop() if replay else await receive()
             return await self.app(scope, replayed, send)
         limiter = None                              # submissions: anyio's default (they wait on commits)
-        if spec == "card:check_card":
+        if route.lookup:
             if self._lookups is None:
                 self._lookups = anyio.CapacityLimiter(max(1, self.settings.lookup_threads))
             limiter = self._lookups
-        status, payload = await anyio.to_thread.run_sync(self._answer, spec, scope, headers, data, limiter=limiter)
+        status, payload = await anyio.to_thread.run_sync(self._answer, route, scope, headers, data, limiter=limiter)
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})
 
-    def _answer(self, spec: str, scope, headers, data: dict) -> tuple[int, bytes]:
+    def _answer(self, route: Route, scope, headers, data: dict) -> tuple[int, bytes]:
         client = scope.get("client") or ("", 0)
         environ = {"REMOTE_ADDR": client[0] or "", "wsgi.url_scheme": scope.get("scheme", "http")}
         try:
-            if spec == "card:check_card":
-                from .card import answer
+            if route.lookup:
                 from .common import caller_ip
                 given = Headers(headers)
                 ctx = self.flask_app.extensions["skdt"]
-                body = answer(ctx, given, caller_ip(self.settings, given, environ["REMOTE_ADDR"]), data)
+                body = _handler(route.handler)(ctx, given, caller_ip(self.settings, given, environ["REMOTE_ADDR"]), data)
                 return 200, json.dumps(body, ensure_ascii=False).encode()
             with self.flask_app.test_request_context(scope["path"], method="POST", headers=headers,
                                                      environ_base=environ):
-                out = _handler(spec)(data)
+                out = _handler(route.handler)(data)
                 if hasattr(out, "get_data"):        # a flask.Response (answer_errors' refusals)
                     return out.status_code, out.get_data()
                 body, status = out if isinstance(out, tuple) else (out, 200)

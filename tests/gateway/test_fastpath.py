@@ -95,7 +95,7 @@ def test_card_look_ups_run_in_at_most_lookup_threads_threads(monkeypatch):
     from sandbox.settings import Settings
     running, most, lock = [0], [0], threading.Lock()
 
-    def slow_answer(self, spec, scope, headers, data):
+    def slow_answer(self, route, scope, headers, data):
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
@@ -106,12 +106,15 @@ def test_card_look_ups_run_in_at_most_lookup_threads_threads(monkeypatch):
 
     monkeypatch.setattr(fastpath.FastPath, "_answer", slow_answer)
     path = fastpath.FastPath(None, None, Settings(lookup_threads=2))
-    body = b'{"maThe": "DN4585800000001", "hoTen": "A", "ngaySinh": "1985", "hoTenCb": "B", "cccdCb": "058190000001"}'
+    card = ("/api/egw/KQNhanLichSuKCB2024", b"application/json",
+            b'{"maThe": "DN4585800000001", "hoTen": "A", "ngaySinh": "1985", "hoTenCb": "B", "cccdCb": "058190000001"}')
+    submission = ("/api/qd130/guiHoSoXmlQD3176", fastpath.FORM.encode(),
+                  b"username=58001_BV&loaiHoSo=130&maTinh=58&maCSKCB=58001&fileHSBase64=PHgvPg%3D%3D")
 
-    async def call():
+    async def call(url, content_type, body):
         sent = []
-        scope = {"type": "http", "method": "POST", "path": "/api/egw/KQNhanLichSuKCB2024", "query_string": b"",
-                 "headers": [(b"content-type", b"application/json")]}
+        scope = {"type": "http", "method": "POST", "path": url, "query_string": b"",
+                 "headers": [(b"content-type", content_type)]}
 
         async def receive():
             return {"type": "http.request", "body": body, "more_body": False}
@@ -121,9 +124,14 @@ def test_card_look_ups_run_in_at_most_lookup_threads_threads(monkeypatch):
         await path(scope, receive, send)
         assert sent[0]["status"] == 200
 
-    async def many():
-        async with anyio.create_task_group() as tg:
-            for _ in range(6):
-                tg.start_soon(call)
-    anyio.run(many)
-    assert most[0] == 2
+    def at_once(route) -> int:
+        most[0] = 0
+
+        async def many():
+            async with anyio.create_task_group() as tg:
+                for _ in range(6):
+                    tg.start_soon(call, *route)
+        anyio.run(many)
+        return most[0]
+    assert at_once(card) == 2
+    assert at_once(submission) == 6
