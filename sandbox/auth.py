@@ -18,6 +18,7 @@ from . import throttle
 from .security import hash_credential, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
 from .exchanges import open_session_ids
 from .storage.models import Account, AccountFault, ApiToken, Facility
+from .storage.prepared import Prepared
 from .storage.registry import get_account
 from .explain import shape as explain_shape, vn as explain_vn
 
@@ -162,7 +163,7 @@ def _token_query():
             .where(ApiToken.digest == bindparam("digest")))
 
 
-TOKEN_QUERY = _token_query()
+TOKEN_QUERY = Prepared(_token_query())   # on the driver: every gateway call reads it
 
 
 def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
@@ -178,9 +179,9 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
     now = ctx.clock.now()
     digest = keyed_digest(settings.secret_key, access_token, id_token)
     if conn is None:
-        row = ctx.db.lookup(lambda own: own.execute(TOKEN_QUERY, {"digest": digest}).first())
+        row = ctx.db.lookup(lambda own: TOKEN_QUERY.first(own, {"digest": digest}))
     else:
-        row = conn.execute(TOKEN_QUERY, {"digest": digest}).first()
+        row = TOKEN_QUERY.first(conn, {"digest": digest})
     if row is None:
         raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
                                   "accessToken/tokenId were not issued here or do not belong together",

@@ -25,6 +25,7 @@ from .context import Context
 from .result_codes import CARD_CODES
 from .storage import people
 from .storage.models import Episode
+from .storage.prepared import Prepared
 
 BIRTH = re.compile(r"^(?:(\d{2})/(\d{2})/(\d{4})|(\d{2})(\d{2})(\d{4})|(\d{4}))$")
 REDUCTION_CODE = {"moved_province": "121", "moved_within": "122", "reincreased": "123", "stopped": "124"}
@@ -147,7 +148,7 @@ def _history_statement(by_personal_id: bool, limit: int = 50):
             .order_by(Episode.admitted_at.desc()).limit(limit))
 
 
-HISTORY = {by_id: _history_statement(by_id) for by_id in (False, True)}
+HISTORY = {by_id: Prepared(_history_statement(by_id)) for by_id in (False, True)}
 
 
 def _history_key(card) -> tuple[bool, dict]:
@@ -161,12 +162,12 @@ def _history_key(card) -> tuple[bool, dict]:
 def history_query(card):
     """The history statement with the card's values bound (what EXPLAIN is asked about)."""
     by_id, values = _history_key(card)
-    return HISTORY[by_id].params(**values)
+    return HISTORY[by_id].statement.params(**values)
 
 
 def _history(conn, card) -> list[dict]:
     by_id, values = _history_key(card)
-    rows = conn.execute(HISTORY[by_id], values)
+    rows = HISTORY[by_id].all(conn, values)
     return [{"maHoSo": ma_lk, "maCSKCB": facility, "ngayVao": admitted, "ngayRa": discharged,
              "tenBenh": facts.get("CHAN_DOAN_RV", ""), "tinhTrang": facts.get("MA_LOAI_RV", ""),
              "kqDieuTri": facts.get("KET_QUA_DTRI", ""), "lyDoVV": facts.get("LY_DO_VV", ""),
@@ -199,8 +200,7 @@ def check(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
             "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",
             "maDKBDMoi": new.ma_dkbd if new else "", "tenDKBDMoi": "",
             "dsLichSuKCB2018": _history(conn, card)})
-    earlier = people.earlier_checks(conn, logged)
-    people.record_check(conn, logged, caller.facility_code, caller.username, now, code, info.vi)
+    earlier = people.log_check(conn, logged, caller.facility_code, caller.username, now, code, info.vi)
     body["dsLichSuKT2018"] = [_check_entry(caller.username, now, info.vi, code),
                               *(_check_entry(*c) for c in earlier)]
     return body

@@ -43,3 +43,23 @@ def test_search_by_ma_lk_and_date_and_export(ctx, his, client):
 def test_export_needs_a_login(client):
     response = client.get("/portal/xuat.csv", follow_redirects=False)
     assert response.status_code == 302 and "/portal/login" in response.headers["location"]
+
+
+def test_a_vietnam_day_bounds_instants_stored_in_utc(ctx):
+    """18:00 UTC on 4 March is 01:00 on 5 March in Vietnam: a search from 5 March (Vietnam time)
+    finds it and one until 5 March does not, on both databases (SQLite keeps datetimes as text
+    without their offset, so a bound is converted to UTC before it is compared)."""
+    from datetime import datetime, timezone
+
+    from sandbox.storage.models import Submission
+    from sandbox.storage.submissions import list_submissions
+    admin.add_facility(ctx, "58001", "BV")
+    at = datetime(2026, 3, 4, 18, 0, tzinfo=timezone.utc)
+    with ctx.db.session() as s:
+        s.add(Submission(id="S-VN-DAY", facility_code="58001", username="u", endpoint="e", profile="QD3176",
+                         kind="HOSO", loai_ho_so="130", payload=b"", payload_sha256="", received_at=at,
+                         status="DA_XU_LY", attempts=1, findings=[], records=[]))
+    midnight_vn = datetime(2026, 3, 5, tzinfo=VN_TZ)
+    with ctx.db.read() as s:
+        assert [x.id for x in list_submissions(s, "58001", since=midnight_vn)] == ["S-VN-DAY"]
+        assert list_submissions(s, "58001", until=midnight_vn) == []
