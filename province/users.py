@@ -4,7 +4,6 @@ the gateway's, API tokens, and the one scope rule — a user sees only the facil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from sandbox.context import Context
 from sandbox.errors import AuthenticationError, AuthorisationError, ConflictError, InvalidInputError, NotFoundError
 from sandbox.reference.codelists import OLD_PROVINCES
 from sandbox.result_codes import ResultCode as RC
-from sandbox.security import hash_secret, verify_secret
+from sandbox.security import dummy_hash, hash_secret, verify_secret
 from sandbox.storage.models import Facility, ProvinceUser
 
 ORGANISATIONS = {"SYT": "Sở Y tế", "BHXH": "Bảo hiểm xã hội tỉnh"}
@@ -90,11 +89,6 @@ def update_user(ctx: Context, username: str, *, active: bool | None = None, pass
     return result
 
 
-@lru_cache(maxsize=4)
-def _dummy(iterations: int) -> str:
-    return hash_secret("-", iterations)
-
-
 def login(ctx: Context, username: str, password: str, client_ip: str | None) -> ProvinceCaller:
     """Exact password; unknown users and wrong passwords answer alike (same text, same hashing work)."""
     try:
@@ -104,7 +98,7 @@ def login(ctx: Context, username: str, password: str, client_ip: str | None) -> 
                                   f"try again in {exc.minutes_left} minutes", code=RC.PROVINCE_LOCKED) from None
     with ctx.db.read() as s:
         user = s.get(ProvinceUser, username)
-        stored = user.password_hash if user is not None else _dummy(ctx.settings.password_hash_iterations)
+        stored = user.password_hash if user is not None else dummy_hash(ctx.settings.password_hash_iterations, exact=True)
         ok = verify_secret(password, stored) and user is not None and user.active
         caller = _caller(user) if ok else None
     if caller is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +13,7 @@ from .context import Context
 from .errors import AuthenticationError, AuthorisationError
 from .result_codes import ResultCode as RC
 from . import throttle
-from .security import hash_credential, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
+from .security import dummy_hash, keyed_digest, new_token_pair, normalise_md5, same, verify_credential
 from .exchanges import open_session_ids
 from .storage.models import Account, AccountFault, ApiToken, Facility
 from .storage.prepared import Prepared
@@ -87,12 +85,6 @@ def _check_standing(who: Standing, client_ip: str | None) -> None:
                                              {"Địa chỉ đã đăng ký (mẫu 01/dk-ip-ctn)": who.allowed_ips}))
 
 
-@lru_cache(maxsize=4)
-def _dummy_hash(iterations: int) -> str:
-    """Checked against when the username is unknown, so unknown and wrong cost the same time."""
-    return hash_credential("0" * 32, iterations)
-
-
 def _locked_error(exc: throttle.Locked) -> AuthenticationError:
     return AuthenticationError(f"đăng nhập sai quá số lần quy định, thử lại sau {exc.minutes_left} phút",
                                f"too many failed logins, try again in {exc.minutes_left} minutes", code=RC.ACCOUNT_LOCKED)
@@ -108,7 +100,7 @@ def check_login(ctx: Context, username: str, password_md5: str, client_ip: str |
         raise _locked_error(exc) from None
     with ctx.db.read() as s:
         account = get_account(s, username)
-        stored = account.password_hash if account is not None else _dummy_hash(ctx.settings.password_hash_iterations)
+        stored = account.password_hash if account is not None else dummy_hash(ctx.settings.password_hash_iterations)
         ok = verify_credential(password_md5, stored) and account is not None
         caller = Caller(account.id, account.username, account.facility_code) if ok else None
         facility_code = account.facility_code if account is not None else ""

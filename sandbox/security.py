@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 
 def md5_upper(password: str) -> str:
@@ -50,6 +51,13 @@ def verify_credential(md5_hex: str, stored: str) -> bool:
 def hash_secret(secret: str, iterations: int) -> str:
     """A password or passcode compared exactly (VNeID): no normalisation of case or spaces."""
     return _pbkdf2("pbkdf2_sha256_exact", secret, iterations)
+
+
+@lru_cache(maxsize=8)
+def dummy_hash(iterations: int, exact: bool = False) -> str:
+    """A stored hash to verify against when the name is unknown, so that an unknown name and a wrong
+    password cost the same time (``exact``: a secret's hash, else a credential's)."""
+    return hash_secret("-", iterations) if exact else hash_credential("0" * 32, iterations)
 
 
 def verify_secret(secret: str, stored: str) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import or_, select
 
@@ -20,7 +19,7 @@ from ..context import Context
 from ..errors import AuthenticationError, AuthorisationError, InvalidInputError, NotFoundError
 from ..result_codes import ResultCode as RC
 from .. import throttle
-from ..security import hash_secret, keyed_digest, new_token_pair, verify_secret
+from ..security import dummy_hash, hash_secret, keyed_digest, new_token_pair, verify_secret
 from ..storage.models import Card, Citizen, HealthBookEntry, VneidAccount, VneidSession, WalletCard
 
 PASSCODE_MINUTES = 5
@@ -70,7 +69,7 @@ def login(ctx: Context, personal_id: str, password: str, client_ip: str | None =
         raise _locked(exc) from None
     with ctx.db.read() as s:
         account = s.get(VneidAccount, personal_id)
-        stored = account.password_hash if account is not None else _dummy(ctx.settings.password_hash_iterations)
+        stored = account.password_hash if account is not None else dummy_hash(ctx.settings.password_hash_iterations, exact=True)
         ok = verify_secret(password, stored) and account is not None
     if not ok:
         left = throttle.failed(ctx, "vneid", personal_id, client_ip)
@@ -86,11 +85,6 @@ def login(ctx: Context, personal_id: str, password: str, client_ip: str | None =
         s.add(VneidSession(digest=keyed_digest(ctx.settings.secret_key, "vneid", token), personal_id=personal_id,
                            expires_at=expires))
     return token, expires
-
-
-@lru_cache(maxsize=4)
-def _dummy(iterations: int) -> str:
-    return hash_secret("-", iterations)
 
 
 def session(ctx: Context, token: str | None) -> Session:

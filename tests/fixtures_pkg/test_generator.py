@@ -67,3 +67,20 @@ def test_forms_carry_the_tables_they_need():
     assert generate(1, "58001", "kham").tables["XML1"][0]["MA_LOAI_KCB"] == "01"
     referral = generate(1, "58001", "noi_tru", referral_to="58011")
     assert referral.tables["XML1"][0]["MA_LOAI_RV"] == 2 and referral.tables["XML13"][0]["MA_CSKCB_DEN"] == "58011"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_visit_past_midnight_counts_its_days_as_the_rules_do(form):
+    """A visit that starts at 23:50 ends the next day: SO_NGAY_DTRI is what XML1-DAYS-01 expects
+    (QĐ 4750: discharge − arrival + 1 for 02, 03, 04, 06; 0 for 01, 07, 09).  The reference HIS
+    shifts its episodes to end an hour before now, so from 00:00 to 01:00 Vietnam time its outpatient
+    visits crossed midnight and were refused with SO_NGAY_DTRI = 1."""
+    from datetime import datetime
+
+    from sandbox.pipeline.rules.dates import treatment_days
+    from sandbox.pipeline.rules.view import EpisodeView
+    e = generate(3, "58001", form, start=datetime(2026, 3, 4, 23, 50))
+    view = EpisodeView.from_rows("58001", e.tables)
+    assert list(treatment_days(view, None)) == []
+    if e.tables["XML1"][0]["MA_LOAI_KCB"] == "02":
+        assert e.tables["XML1"][0]["NGAY_RA"][:8] == "20260305" and e.tables["XML1"][0]["SO_NGAY_DTRI"] in (2, "2")
