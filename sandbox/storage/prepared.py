@@ -1,7 +1,8 @@
 """Core statements compiled once per dialect and run on the driver's cursor of a Core connection.
 
-The card look-up runs five statements per call; through SQLAlchemy's execution and result machinery
-each cost ≈ 0.3 ms of CPU on this kind of machine, on the driver ≈ 0.12 ms.  A ``Prepared`` keeps
+The card look-up runs four or five statements per call (and every gateway call reads its token);
+through SQLAlchemy's execution and result machinery each cost ≈ 0.3 ms of CPU on this kind of
+machine, on the driver ≈ 0.12 ms.  A ``Prepared`` keeps
 what SQLAlchemy would decide per call — the SQL text, the order of the values, each value's bind
 processor and each column's result processor (SQLite's DateTime and JSON as text, psycopg's own
 types) — and applies exactly those, so rows read the same as through ``Connection.execute``.
@@ -11,7 +12,8 @@ connection in a transaction, SQLAlchemy would not know of what the driver began.
 
 A driver error is not interpreted here: the statement is run once more through ``conn.execute``,
 which raises SQLAlchemy's wrapped error as for any statement — for a connection the server dropped,
-with the pool invalidated, so ``Database.lookup`` retries on a fresh connection.
+with the pool invalidated, so ``Database.lookup`` retries on a fresh connection.  (A transient
+error that does not recur is thereby retried once.)
 """
 
 from __future__ import annotations
