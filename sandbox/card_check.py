@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy import bindparam, or_, select
 
 from .auth import Caller
 from .clock import VN_TZ, as_utc
@@ -25,7 +25,7 @@ from .context import Context
 from .result_codes import CARD_CODES
 from .storage import people
 from .storage.models import Episode
-from .storage.prepared import Prepared
+from .storage.prepared import Prepared, Record
 
 BIRTH = re.compile(r"^(?:(\d{2})/(\d{2})/(\d{4})|(\d{2})(\d{2})(\d{4})|(\d{4}))$")
 REDUCTION_CODE = {"moved_province": "121", "moved_within": "122", "reincreased": "123", "stopped": "124"}
@@ -92,7 +92,7 @@ def _dmy(value: str) -> str:
     return f"{value[6:8]}/{value[4:6]}/{value[:4]}" if value[4:] != "0000" else value[:4]
 
 
-def _decide(conn, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Row | None, Row | None]:
+def _decide(conn, req: CheckRequest, caller: Caller, today: date) -> tuple[str, Record | None, Record | None]:
     wrong_format = format_code(req.ma_the, today)
     if wrong_format:
         return wrong_format, None, None

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, and_, bindparam, insert, literal, select
+from sqlalchemy import Connection, and_, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ..context import Context
 from ..errors import InvalidInputError
 from .models import Card, CardCheck, Citizen, Department, Facility, Staff
-from .prepared import Prepared
+from .prepared import Prepared, Record
 
 KINDS = ("staff", "departments", "citizens", "cards")
 DATE8 = re.compile(r"^\d{4}(\d{4})$")
@@ -166,17 +166,17 @@ def _key_column(key: str) -> str:
     return "number" if len(key) == 15 else "bhxh_number" if len(key) == 10 else "personal_id"
 
 
-def _newest(cards: list[Row]) -> Row | None:
+def _newest(cards: list[Record]) -> Record | None:
     """The card a key names: the newest one not replaced, else the newest (rows by valid_to desc)."""
     current = [c for c in cards if not c.replaced_by]
     return (current or cards or [None])[0]
 
 
-def card_by_number(conn: Connection, number: str) -> Row | None:
+def card_by_number(conn: Connection, number: str) -> Record | None:
     return CARD_QUERY.first(conn, {"key": number})
 
 
-def officer_and_card(conn: Connection, facility_code: str, personal_id: str, key: str) -> tuple[Row | None, Row | None]:
+def officer_and_card(conn: Connection, facility_code: str, personal_id: str, key: str) -> tuple[Record | None, Record | None]:
     """The facility's lookup officer ``personal_id`` (officer_name, officer_can_lookup; None if not
     registered) and the card ``key`` names — a 15-character card number, a 10-digit BHXH number or a
     12-digit personal ID (the newest card not replaced; None if none) — in one round trip: the
@@ -187,7 +187,7 @@ def officer_and_card(conn: Connection, facility_code: str, personal_id: str, key
     return officer, _newest([r for r in rows if r.number is not None])
 
 
-def cards_by_bhxh(conn: Connection, bhxh: str) -> list[Row]:
+def cards_by_bhxh(conn: Connection, bhxh: str) -> list[Record]:
     return CARDS_BY_BHXH.all(conn, {"key": bhxh})
 
 
@@ -196,7 +196,7 @@ def citizen_birth_date(conn: Connection, personal_id: str) -> str | None:
 
 
 def log_check(conn: Connection, card: str, facility: str, username: str, when: datetime, code: str,
-              message: str) -> list[Row]:
+              message: str) -> list[Record]:
     """Log a check of ``card`` and give the card's 19 checks before it, newest first (the answer
     lists them after the one being made: 20)."""
     values = {"card_number": card[:15], "facility_code": facility, "username": username, "checked_at": when,

@@ -25,6 +25,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 
+Record = tuple   # what a Prepared select gives: a named tuple of its columns (by name and by index)
+
+
 class _Compiled:
     def __init__(self, statement: ClauseElement, dialect):
         compiled = statement.compile(dialect=dialect)
@@ -32,26 +35,28 @@ class _Compiled:
         named = compiled.bind_names.items()          # BindParameter → its name in the SQL
         self.defaults = {name: bind.effective_value for bind, name in named if not bind.required}
         self.names = list(compiled.positiontup) if compiled.positional else None
-        self.binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect) for bind, name in named}
+        processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect) for bind, name in named}
+        self.binds = {name: process for name, process in processors.items() if process is not None}
         columns = list(getattr(statement, "selected_columns", ()))
-        self.results = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+        results = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+        self.results = [(i, process) for i, process in enumerate(results) if process is not None]
         self.row = namedtuple("Row", [c.key for c in columns], rename=True) if columns else None
 
     def parameters(self, values: dict) -> Any:
         given = {**self.defaults, **values}
         for name, process in self.binds.items():
-            if process is not None and given.get(name) is not None:
+            if given.get(name) is not None:
                 given[name] = process(given[name])
         return [given[n] for n in self.names] if self.names is not None else given
 
-    def read(self, raw: list[tuple]) -> list[tuple]:
-        processors = [(i, p) for i, p in enumerate(self.results) if p is not None]
+    def read(self, raw: list[tuple]) -> list[Record]:
+        if not self.results:
+            return [self.row._make(values) for values in raw]
         rows = []
         for values in raw:
-            if processors:
-                values = list(values)
-                for i, process in processors:
-                    values[i] = process(values[i])
+            values = list(values)
+            for i, process in self.results:
+                values[i] = process(values[i])
             rows.append(self.row._make(values))
         return rows
 
@@ -79,14 +84,15 @@ class Prepared:
         except conn.dialect.loaded_dbapi.Error:
             cursor.close()
             result = conn.execute(self.statement, values)   # SQLAlchemy's own error (and invalidation)
-            return list(result) if fetch is not None else None
+            # rows of the same type either way (already processed by SQLAlchemy)
+            return [compiled.row._make(r) for r in result] if fetch is not None else None
         cursor.close()
         return compiled.read(raw) if fetch is not None else None
 
-    def all(self, conn: Connection, values: dict) -> list[tuple]:
+    def all(self, conn: Connection, values: dict) -> list[Record]:
         return self._run(conn, values, lambda cursor: cursor.fetchall())
 
-    def first(self, conn: Connection, values: dict) -> tuple | None:
+    def first(self, conn: Connection, values: dict) -> Record | None:
         rows = self._run(conn, values, lambda cursor: cursor.fetchmany(1))
         return rows[0] if rows else None
 
