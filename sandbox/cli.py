@@ -346,6 +346,16 @@ def docs_cmd():
     click.echo("Đã cập nhật: " + (", ".join(str(p.relative_to(ROOT)) for p in changed) or "không có thay đổi"))
 
 
+def _give_way_to_workers(settings: Settings) -> None:
+    """In external mode, lower the web processes' priority (gunicorn's workers inherit it): on a shared
+    machine the `skdt-sandbox worker` processes then get the CPU first and the backlog stays bounded."""
+    if settings.processing_mode == "external" and settings.web_nice > 0:
+        import os
+        level = os.nice(settings.web_nice)
+        click.echo(f"Tiến trình web ưu tiên thấp hơn worker (nice {level}) / web processes give way to the "
+                   f"workers (nice {level}; SANDBOX_WEB_NICE=0 to keep them equal)")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -358,6 +368,7 @@ def serve(host, port, workers):
     for warning in settings.warnings():
         click.echo(warning, err=True)
     click.echo(f"Sandbox: http://{host}:{port}/ui (gateway) · /admin/api/ui · /portal/ · /portal/chung-nhan · /vneid/")
+    _give_way_to_workers(settings)
     if workers > 1:
         import os
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "sandbox.asgi:app", "-k",

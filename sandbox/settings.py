@@ -45,6 +45,10 @@ class Settings:
     # "background": a worker thread processes the queue (serve);
     # "external": the web processes only acknowledge; `skdt-sandbox worker` processes do the work.
     processing_mode: str = "background"
+    # external mode: the web processes run this much nicer than the workers, so that on a shared machine
+    # processing keeps pace with acknowledgement (the HIS waits a little longer for its 200 instead of
+    # the backlog growing); 0 leaves them equal.  Ignored in the other modes (one process does both).
+    web_nice: int = 10
     worker_poll_seconds: float = 0.5
     # A claim (DANG_XU_LY) is renewed every heartbeat while its worker works; one not renewed for
     # stale_claim_seconds belongs to a dead worker and is taken over.

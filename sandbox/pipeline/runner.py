@@ -12,7 +12,7 @@ from lxml import etree
 from ..result_codes import ResultCode as RC
 from . import rules, schema, structure  # noqa: F401  (register their checks)
 from .signature import verify
-from .rules.view import EpisodeView
+from .rules.view import EpisodeView, file_rows
 from ..health_book.extract import extract
 from .findings import WARNING, Finding, finding
 from .parsing import (ROOT_HOSO, XmlRefused, as_declared_utf8, parse_document, read_envelope, table_rows, text_of,
@@ -57,10 +57,14 @@ FACT_FIELDS = ("MA_THE_BHYT", "SO_CCCD", "HO_TEN", "NGAY_SINH", "NGAY_VAO", "NGA
 
 
 def _facts(hoso) -> dict:
-    xml1 = hoso.file("XML1")
-    if xml1 is None or xml1.root is None:
+    j = next((j for j, f in enumerate(hoso.files) if f.loai == "XML1"), None)
+    if j is None or hoso.files[j].root is None:
         return {}
-    return {name: text_of(xml1.root, name) for name in FACT_FIELDS}
+    rows = file_rows(hoso, j)
+    if not rows or rows[0].table != "XML1":   # another table's root under LOAIHOSO XML1
+        return {name: text_of(hoso.files[j].root, name) for name in FACT_FIELDS}
+    values = rows[0].values                  # a flat table: its one row is the root's children
+    return {name: values.get(name, "") for name in FACT_FIELDS}
 
 
 def _hoso_digest(hoso) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..reference.xml_tables import SHAPES
 from ..result_codes import ResultCode as RC
 from .findings import WARNING, finding
-from .parsing import Envelope, HoSo, text_of, utf16_label_on_utf8
+from .parsing import Envelope, HoSo, utf16_label_on_utf8
+from .rules.view import file_rows
 from .stages import StageContext, envelope_check, hoso_check
 
 
@@ -77,49 +78,36 @@ def unique_loaihoso(hoso: HoSo, envelope: Envelope, ctx: StageContext):
     return out
 
 
-def _rows(root):
-    """The rows of a table document: the root itself for flat tables, else the list's children."""
-    shape = SHAPES.get(next((t for t, s in SHAPES.items() if s.root == root.tag), ""), None)
-    if shape is None or shape.list is None:
-        return shape, [root]
-    return shape, root.findall(f"{shape.list}/{shape.row}")
-
-
 @hoso_check("hoso-same-ma-lk", order=22)
 def same_ma_lk(hoso: HoSo, envelope: Envelope, ctx: StageContext):
     expected = hoso.ma_lk
     if not expected:
         return []
     out = []
-    for f in hoso.files:
-        if f.root is None or f.loai == "XML1":
+    for j, f in enumerate(hoso.files):
+        if f.loai == "XML1":
             continue
-        shape, rows = _rows(f.root)
-        for i, row in enumerate(rows, start=1):
-            value = text_of(row, "MA_LK")
-            if row.find("MA_LK") is not None and value != expected:
-                path = f"/{f.root.tag}" + (f"/{shape.list}/{shape.row}[{i}]" if shape and shape.list else "") + "/MA_LK"
-                out.append(finding(RC.STR_MA_LK, file_type=f.loai, xpath=path, line=row.sourceline, ma_lk=expected,
-                                   value=value, hint_vi=f"phải là {expected}", hint_en=f"must be {expected}"))
+        for row in file_rows(hoso, j):
+            value = row.values.get("MA_LK")
+            if value is not None and value != expected:
+                out.append(finding(RC.STR_MA_LK, file_type=f.loai, xpath=row.path("MA_LK"), line=row.line,
+                                   ma_lk=expected, value=value, hint_vi=f"phải là {expected}",
+                                   hint_en=f"must be {expected}"))
     return out
 
 
 @hoso_check("hoso-stt-sequence", order=23)
 def stt_sequence(hoso: HoSo, envelope: Envelope, ctx: StageContext):
     out = []
-    for f in hoso.files:
-        if f.root is None:
-            continue
-        shape, rows = _rows(f.root)
-        if shape is None or shape.list is None:
+    for j, f in enumerate(hoso.files):
+        rows = file_rows(hoso, j)
+        if not rows or not rows[0].table or SHAPES[rows[0].table].list is None:
             continue
         for i, row in enumerate(rows, start=1):
-            if row.find("STT") is None:
-                continue
-            value = text_of(row, "STT")
+            value = row.values.get("STT")
             if value and value != str(i):
-                out.append(finding(RC.STR_STT, file_type=f.loai, line=row.sourceline, ma_lk=hoso.ma_lk, value=value,
-                                   xpath=f"/{f.root.tag}/{shape.list}/{shape.row}[{i}]/STT",
-                                   hint_vi=f"dòng thứ {i} phải có STT={i}", hint_en=f"row {i} must have STT={i}"))
+                out.append(finding(RC.STR_STT, file_type=f.loai, line=row.line, ma_lk=hoso.ma_lk, value=value,
+                                   xpath=row.path("STT"), hint_vi=f"dòng thứ {i} phải có STT={i}",
+                                   hint_en=f"row {i} must have STT={i}"))
                 break  # one finding per table is enough to explain the numbering
     return out

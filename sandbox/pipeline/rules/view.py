@@ -30,30 +30,51 @@ class Row:
         return f"{self.xpath}/{name}"
 
 
-_LOCAL: dict[str, str] = {}
+_KEYS: dict[str, str] = {}
 
 
-def _local(tag: str) -> str:
-    """The element's local name, interned: 10 000 drug lines share one "TEN_THUOC" key, not 10 000."""
-    name = _LOCAL.get(tag)
+def _key(tag: str) -> str:
+    """The element's tag as a row key, interned: 10 000 drug lines share one "TEN_THUOC" key, not
+    10 000.  A namespaced child keeps its "{ns}NAME" tag: no rule reads it (the XSD refuses it)."""
+    name = _KEYS.get(tag)
     if name is None:
-        name = sys.intern(tag if tag[0] != "{" else tag.rsplit("}", 1)[1])
-        if len(_LOCAL) < 4096:             # the tables' field names; a hostile document cannot grow it
-            _LOCAL[tag] = name
+        name = sys.intern(tag)
+        if len(_KEYS) < 4096:              # the tables' field names; a hostile document cannot grow it
+            _KEYS[tag] = name
     return name
 
 
-def _rows(table: str, root: etree._Element) -> list[Row]:
-    shape = SHAPES[table]
-    nodes = [root] if shape.list is None else root.findall(f"{shape.list}/{shape.row}")
+def _rows(table: str | None, root: etree._Element) -> list[Row]:
+    """The rows of a table document: the root itself for flat tables (and for a root no table
+    has), else the list's children.  A value is the child's text, comments skipped, stripped; a
+    field repeated in a row reads as its first occurrence, as ``find`` does."""
+    shape = SHAPES.get(table) if table else None
+    if shape is None or shape.list is None:
+        nodes, prefix = [root], None
+    else:
+        nodes, prefix = root.findall(f"{shape.list}/{shape.row}"), f"/{shape.root}/{shape.list}/{shape.row}"
     out = []
     for i, node in enumerate(nodes, start=1):
-        xpath = f"/{shape.root}" if shape.list is None else f"/{shape.root}/{shape.list}/{shape.row}[{i}]"
-        values = {}
+        values: dict[str, str] = {}
         for child in node.iterchildren(etree.Element):      # elements only: comments and PIs skipped
-            values[_local(child.tag)] = ("".join(child.itertext()) if len(child) else child.text or "").strip()
-        out.append(Row(table, i, xpath, values, node.sourceline))
+            key = _key(child.tag)
+            if key not in values:
+                values[key] = ("".join(child.itertext()) if len(child) else child.text or "").strip()
+        out.append(Row(table or "", i, f"/{root.tag}" if prefix is None else f"{prefix}[{i}]", values,
+                       node.sourceline))
     return out
+
+
+def file_rows(hoso: HoSo, index: int) -> list[Row]:
+    """The rows of the HOSO's ``index``-th FILEHOSO, read once per evaluation and shared by the
+    structure checks, the business rules and the extraction ([] when it could not be decoded).
+    The table is the one whose root the document has, whatever its LOAIHOSO says."""
+    key = ("rows", index)
+    rows = hoso.cache.get(key)
+    if rows is None:
+        root = hoso.files[index].root
+        rows = hoso.cache[key] = [] if root is None else _rows(ROOT_TABLE.get(root.tag), root)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -72,9 +93,9 @@ class EpisodeView:
     @classmethod
     def from_hoso(cls, hoso: HoSo, facility_code: str) -> "EpisodeView":
         tables: dict[str, list[Row]] = {}
-        for f in hoso.files:
+        for j, f in enumerate(hoso.files):
             if f.root is not None and ROOT_TABLE.get(f.root.tag) == f.loai and f.loai not in tables:
-                tables[f.loai] = _rows(f.loai, f.root)
+                tables[f.loai] = file_rows(hoso, j)
         return cls(facility_code, tables)
 
     @classmethod

@@ -1,0 +1,28 @@
+"""In external mode the web processes run nicer than the workers (SANDBOX_WEB_NICE), so on a shared
+machine processing keeps pace with acknowledgement; in the other modes, and with 0, they do not."""
+
+import os
+
+import pytest
+
+from tests.plugins.live import free_port, start_server
+
+pytestmark = pytest.mark.slow
+
+
+def _niceness(pid: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid)
+
+
+@pytest.mark.parametrize("mode, nice, expected", [("external", None, 10), ("external", "0", 0),
+                                                  ("background", None, 0), ("external", "3", 3)])
+def test_serve_lowers_the_web_priority_only_when_workers_process(tmp_path, mode, nice, expected):
+    env = {"SANDBOX_PROCESSING_MODE": mode}
+    if nice is not None:
+        env["SANDBOX_WEB_NICE"] = nice
+    proc = start_server(f"sqlite:///{tmp_path}/p.sqlite3", free_port(), **env)
+    try:
+        assert _niceness(proc.pid) == min(19, _niceness(0) + expected)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
