@@ -106,7 +106,8 @@ def parse_document(data: bytes) -> etree._Element:
         raise XmlRefused("not_utf8", f"declared encoding {name} (UTF-8 required)",
                          detail_vi=f"khai báo encoding {name}, yêu cầu UTF-8")
     try:
-        data.decode("utf-8")
+        if not data.isascii():   # ASCII is UTF-8 (an envelope is mostly base64): no copy to check it
+            data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise XmlRefused("not_utf8", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8",

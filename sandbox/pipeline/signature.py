@@ -64,13 +64,17 @@ class _Verifier(XMLVerifier):
     def validate_schema(self, signature):
         # xs:ID must be an NCName; .NET writes a GUID (digit first most of the time).  The Id is
         # never used to resolve anything here (the one Reference is URI=""), so judge the rest.
+        # What signers put inside ds:Object (SigningTime properties …) is theirs: never read here, and
+        # xmlsec1 does not judge it either.  The signature is copied only when there is something to set aside.
+        odd_id = any(not _NCNAME.match(node.get("Id")) for node in signature.iter(etree.Element)
+                     if node.get("Id") is not None)
+        if not odd_id and not any(len(obj) for obj in signature.findall("ds:Object", NS)):
+            return super().validate_schema(signature)
         copy = deepcopy(signature)
-        for node in copy.iter():
-            value = node.get("Id") if isinstance(node.tag, str) else None
+        for node in copy.iter(etree.Element):
+            value = node.get("Id")
             if value is not None and not _NCNAME.match(value):
                 del node.attrib["Id"]
-        # What signers put inside ds:Object (SigningTime properties …) is theirs: never read here, and
-        # xmlsec1 does not judge it either.
         for obj in copy.findall("ds:Object", NS):
             for child in list(obj):
                 obj.remove(child)
@@ -91,6 +95,14 @@ def _fail(code, vi: str, en: str, xpath: str = "", value: str = "") -> Signature
 @lru_cache(maxsize=1024)
 def _certificate(pem: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem.encode())
+
+
+@lru_cache(maxsize=256)
+def _key_info_certificate(text: str) -> tuple[x509.Certificate, str]:
+    """A KeyInfo certificate and its SHA-256 fingerprint, read once per process (a facility signs
+    every envelope with the same one)."""
+    cert = x509.load_der_x509_certificate(base64.b64decode(text))
+    return cert, cert.fingerprint(hashes.SHA256()).hex()
 
 
 def _issued_by(cert: x509.Certificate, bundle: bytes) -> bool:
@@ -177,17 +189,16 @@ def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signatur
     if not nodes:
         return _fail(RC.SIG_NO_CERT, "KeyInfo không có X509Certificate", "KeyInfo holds no X509Certificate")
     try:
-        chain = [x509.load_der_x509_certificate(base64.b64decode("".join(n.itertext()).strip())) for n in nodes]
+        chain = [_key_info_certificate("".join(n.itertext()).strip()) for n in nodes]
     except (ValueError, binascii.Error) as exc:
         return _fail(RC.SIG_NO_CERT, "X509Certificate không đọc được", f"unreadable X509Certificate: {exc}")
     # Signers may send the whole chain (.NET X509IncludeOption.WholeChain): the signer's own
     # certificate is the one registered for the facility; signxml then verifies with it alone.
     by_fingerprint = {c.fingerprint: c for c in ctx.certificates}
-    cert = next((c for c in chain if c.fingerprint(hashes.SHA256()).hex() in by_fingerprint), chain[0])
-    fingerprint = cert.fingerprint(hashes.SHA256()).hex()
-    subject = cert.subject.rfc4514_string()
+    cert, fingerprint = next((c for c in chain if c[1] in by_fingerprint), chain[0])
     registered = by_fingerprint.get(fingerprint)
     if registered is None:
+        subject = cert.subject.rfc4514_string()
         return _fail(RC.SIG_NOT_REGISTERED,
                      f"chứng thư {subject} (SHA-256 {fingerprint[:16]}…) chưa đăng ký cho cơ sở {ctx.facility_code}",
                      f"certificate {subject} (SHA-256 {fingerprint[:16]}…) is not registered for {ctx.facility_code}",

@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from lxml import etree
 
@@ -22,9 +23,17 @@ class Row:
     xpath: str              # XPath of the row element
     values: dict[str, str]
     line: int | None
+    numbers: dict = field(default_factory=dict, compare=False, repr=False)   # num()'s, read once
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
+
+    def num(self, name: str) -> Decimal | None:
+        """The field as a number (None when empty or not one), parsed once however many rules read it."""
+        numbers = self.numbers
+        if name not in numbers:
+            numbers[name] = dec(self.values.get(name, ""))
+        return numbers[name]
 
     def path(self, name: str) -> str:
         return f"{self.xpath}/{name}"
@@ -134,6 +143,7 @@ def dec(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)   # an episode's lines share a few instants: each is read once
 def ts(text: str) -> datetime | None:
     """yyyyMMddHHmm → datetime (None when empty or malformed)."""
     if len(text) != 12 or not text.isdigit():
@@ -144,6 +154,7 @@ def ts(text: str) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def day(text: str) -> date | None:
     """yyyyMMdd (or the date part of yyyyMMddHHmm) → date."""
     if len(text) < 8 or not text[:8].isdigit():
