@@ -60,9 +60,10 @@ class Rule:
         return self.severity if self.confidence == "official" or mode == "strict" else WARNING
 
     def applies(self, ctx: StageContext) -> bool:
-        disabled = ctx.rules_disabled
-        return (ctx.profile in self.profiles and self.id not in disabled
-                and f"{ctx.profile}:{self.id}" not in disabled)
+        return self.applies_to(ctx.profile, ctx.rules_disabled)
+
+    def applies_to(self, profile: str, disabled: frozenset[str]) -> bool:
+        return profile in self.profiles and self.id not in disabled and f"{profile}:{self.id}" not in disabled
 
 
 RULES: dict[str, Rule] = {}
@@ -80,11 +81,28 @@ def rule(id: str, vi: str, en: str, *, source: str, fields: tuple[str, ...], sev
     return register
 
 
+_APPLICABLE: dict = {}
+
+
+def applicable(ctx: StageContext) -> tuple[Rule, ...]:
+    """The rules that apply to the context's profile with its rules disabled, worked out once per
+    registry state (a rule registered or replaced later is seen: the registry is compared by identity)."""
+    registered = tuple(RULES.values())
+    key = (ctx.profile, frozenset(ctx.rules_disabled))
+    known = _APPLICABLE.get(key)
+    if known is None or known[0] != registered:
+        if len(_APPLICABLE) > 64:
+            _APPLICABLE.clear()
+        known = _APPLICABLE[key] = (registered, tuple(r for r in registered if r.applies_to(*key)))
+    return known[1]
+
+
 def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
     """Every rule that applies, except those reading a field the XSD refused (its value is unreliable)."""
     out: list[Finding] = []
-    for r in RULES.values():
-        if not r.applies(ctx) or ctx.invalid_fields.intersection(r.fields):
+    invalid = ctx.invalid_fields
+    for r in applicable(ctx):
+        if invalid and invalid.intersection(r.fields):
             continue
         try:
             hits = list(r.fn(view, ctx) or ())
@@ -104,7 +122,7 @@ def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
 
 @hoso_check("hoso-business-rules", order=50, needs_clean=True)
 def business_rules(hoso: HoSo, envelope: Envelope, ctx: StageContext) -> list[Finding]:
-    if not any(r.applies(ctx) for r in RULES.values()):
+    if not applicable(ctx):
         return []
     view = EpisodeView.of(hoso, envelope.facility_code)
     if view.xml1 is None:

@@ -66,7 +66,8 @@ def _rows(table: str | None, root: etree._Element) -> list[Row]:
     for i, node in enumerate(nodes, start=1):
         values: dict[str, str] = {}
         for child in node.iterchildren(etree.Element):      # elements only: comments and PIs skipped
-            key = _key(child.tag)
+            tag = child.tag
+            key = _KEYS.get(tag) or _key(tag)
             if key not in values:
                 values[key] = ("".join(child.itertext()) if len(child) else child.text or "").strip()
         out.append(Row(table or "", i, f"/{root.tag}" if prefix is None else f"{prefix}[{i}]", values,
