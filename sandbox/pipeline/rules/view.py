@@ -23,17 +23,13 @@ class Row:
     xpath: str              # XPath of the row element
     values: dict[str, str]
     line: int | None
-    numbers: dict = field(default_factory=dict, compare=False, repr=False)   # num()'s, read once
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
 
     def num(self, name: str) -> Decimal | None:
-        """The field as a number (None when empty or not one), parsed once however many rules read it."""
-        numbers = self.numbers
-        if name not in numbers:
-            numbers[name] = dec(self.values.get(name, ""))
-        return numbers[name]
+        """The field as a number (None when empty or not one)."""
+        return dec(self.values.get(name, ""))
 
     def path(self, name: str) -> str:
         return f"{self.xpath}/{name}"
@@ -135,6 +131,7 @@ class EpisodeView:
         return bool(self.rows(table))
 
 
+@lru_cache(maxsize=4096)   # amounts repeat (quantities, rates, prices): parsed once, memory bounded
 def dec(text: str) -> Decimal | None:
     if text is None or text == "":
         return None
