@@ -39,6 +39,9 @@ def verdict(value, goal: float, higher_is_better: bool) -> str:
     return "yes" if (value >= goal if higher_is_better else value <= goal) else "**no**"
 
 
+DRAIN_GOAL_S = 5.0
+
+
 def table(results: list[dict]) -> str:
     def pick(script, **match):
         return next((r for r in results if r["_script"] == script and all(r.get(k) == v for k, v in match.items())), {})
@@ -59,8 +62,10 @@ def table(results: list[dict]) -> str:
          "", 2, False),
         ("HTTP, PostgreSQL, 2 web + 2 workers, wrk: acknowledged/s", "—", http.get("ack_per_s"), "", None, True),
         ("… accepted (HOP_LE) and processed, end to end /s", "≥ 200", http.get("accepted_per_s_end_to_end"), "", 200, True),
-        ("… largest backlog during the run / drain after it (s)", "bounded",
-         f"{http.get('max_backlog', '—')} / {http.get('drain_after_load_s', '—')}", "", None, True),
+        # bounded: what is still waiting when the load stops is processed within DRAIN_GOAL_S
+        ("… largest backlog during the run / drain after it (s)", f"bounded (drain ≤ {DRAIN_GOAL_S:g} s)",
+         f"{http.get('max_backlog', '—')} / {http.get('drain_after_load_s', '—')}", "", DRAIN_GOAL_S, False,
+         http.get("drain_after_load_s")),
         (f"card look-ups over HTTP, {volume(card, 'episodes')} episodes (/s), SQLite · PostgreSQL", "≥ 1 000", card["sqlite"].get("per_s"),
          card["postgresql"].get("per_s"), 1000, True),
         (f"year of history via the VNeID API, {volume(book, 'entries_in_db')} entries, p95 ms, SQLite · PostgreSQL",
@@ -74,11 +79,11 @@ def table(results: list[dict]) -> str:
     lines = [f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
              f"{platform.python_implementation()} {platform.python_version()}), load generator on the same machine.", "",
              "| figure | goal | measured | | reached |", "|---|---|---|---|---|"]
-    for label, goal, a, b, target, higher in rows:
+    for label, goal, a, b, target, higher, *judged in rows:
         if target is None:
             reached = "—"
         else:
-            values = [v for v in (a, b) if isinstance(v, (int, float))]
+            values = [v for v in (judged or (a, b)) if isinstance(v, (int, float))]
             reached = "—" if not values else ("yes" if all(verdict(v, target, higher) == "yes" for v in values) else "**no**")
         lines.append(f"| {label} | {goal} | {a if a not in (None, '') else '—'} | {b if b not in (None, '') else ''} | {reached} |")
     return "\n".join(lines)
