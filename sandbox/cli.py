@@ -351,7 +351,12 @@ def _give_way_to_workers(settings: Settings) -> None:
     machine the `skdt-sandbox worker` processes then get the CPU first and the backlog stays bounded."""
     if settings.processing_mode == "external" and settings.web_nice > 0:
         import os
-        level = os.nice(settings.web_nice)
+        try:
+            level = os.nice(settings.web_nice)
+        except OSError as exc:   # a sandboxed runtime may forbid it: serve anyway, and say so
+            click.echo(f"CẢNH BÁO / WARNING: không hạ được ưu tiên tiến trình web / cannot lower the web "
+                       f"processes' priority ({exc.strerror})", err=True)
+            return
         click.echo(f"Tiến trình web ưu tiên thấp hơn worker (nice {level}) / web processes give way to the "
                    f"workers (nice {level}; SANDBOX_WEB_NICE=0 to keep them equal)")
 

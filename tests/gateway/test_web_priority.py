@@ -26,3 +26,14 @@ def test_serve_lowers_the_web_priority_only_when_workers_process(tmp_path, mode,
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_runtime_that_forbids_it_still_serves_and_says_so(monkeypatch, capsys):
+    from sandbox.cli import _give_way_to_workers
+    from sandbox.settings import Settings
+
+    def forbidden(increment):
+        raise PermissionError(1, "Operation not permitted")
+    monkeypatch.setattr(os, "nice", forbidden)
+    _give_way_to_workers(Settings(processing_mode="external"))
+    assert "cannot lower the web processes' priority (Operation not permitted)" in capsys.readouterr().err
