@@ -57,12 +57,12 @@ FACT_FIELDS = ("MA_THE_BHYT", "SO_CCCD", "HO_TEN", "NGAY_SINH", "NGAY_VAO", "NGA
 
 
 def _facts(hoso) -> dict:
-    j = next((j for j, f in enumerate(hoso.files) if f.loai == "XML1"), None)
-    if j is None or hoso.files[j].root is None:
+    xml1 = hoso.file("XML1")
+    if xml1 is None or xml1.root is None:
         return {}
-    rows = file_rows(hoso, j)
+    rows = file_rows(hoso, xml1)
     if not rows or rows[0].table != "XML1":   # another table's root under LOAIHOSO XML1
-        return {name: text_of(hoso.files[j].root, name) for name in FACT_FIELDS}
+        return {name: text_of(xml1.root, name) for name in FACT_FIELDS}
     values = rows[0].values                  # a flat table: its one row is the root's children
     return {name: values.get(name, "") for name in FACT_FIELDS}
 

@@ -84,10 +84,10 @@ def same_ma_lk(hoso: HoSo, envelope: Envelope, ctx: StageContext):
     if not expected:
         return []
     out = []
-    for j, f in enumerate(hoso.files):
+    for f in hoso.files:
         if f.loai == "XML1":
             continue
-        for row in file_rows(hoso, j):
+        for row in file_rows(hoso, f):
             value = row.values.get("MA_LK")
             if value is not None and value != expected:
                 out.append(finding(RC.STR_MA_LK, file_type=f.loai, xpath=row.path("MA_LK"), line=row.line,
@@ -99,8 +99,8 @@ def same_ma_lk(hoso: HoSo, envelope: Envelope, ctx: StageContext):
 @hoso_check("hoso-stt-sequence", order=23)
 def stt_sequence(hoso: HoSo, envelope: Envelope, ctx: StageContext):
     out = []
-    for j, f in enumerate(hoso.files):
-        rows = file_rows(hoso, j)
+    for f in hoso.files:
+        rows = file_rows(hoso, f)
         if not rows or not rows[0].table or SHAPES[rows[0].table].list is None:
             continue
         for i, row in enumerate(rows, start=1):

@@ -11,7 +11,7 @@ from functools import lru_cache
 from lxml import etree
 
 from ...reference.xml_tables import SHAPES
-from ..parsing import HoSo
+from ..parsing import FileHoSo, HoSo
 
 ROOT_TABLE = {shape.root: table for table, shape in SHAPES.items()}
 
@@ -63,7 +63,7 @@ def _rows(table: str | None, root: etree._Element) -> list[Row]:
         values: dict[str, str] = {}
         for child in node.iterchildren(etree.Element):      # elements only: comments and PIs skipped
             tag = child.tag
-            key = _KEYS.get(tag) or _key(tag)
+            key = _KEYS.get(tag) or _key(tag)          # the common case without a call
             if key not in values:
                 values[key] = ("".join(child.itertext()) if len(child) else child.text or "").strip()
         out.append(Row(table or "", i, f"/{root.tag}" if prefix is None else f"{prefix}[{i}]", values,
@@ -71,15 +71,14 @@ def _rows(table: str | None, root: etree._Element) -> list[Row]:
     return out
 
 
-def file_rows(hoso: HoSo, index: int) -> list[Row]:
-    """The rows of the HOSO's ``index``-th FILEHOSO, read once per evaluation and shared by the
-    structure checks, the business rules and the extraction ([] when it could not be decoded).
-    The table is the one whose root the document has, whatever its LOAIHOSO says."""
-    key = ("rows", index)
+def file_rows(hoso: HoSo, f: FileHoSo) -> list[Row]:
+    """The rows of one of the HOSO's FILEHOSO, read once per evaluation and shared by the structure
+    checks, the business rules and the extraction ([] when it could not be decoded).  The table is
+    the one whose root the document has, whatever its LOAIHOSO says."""
+    key = ("rows", id(f))     # f lives as long as the HOSO that holds it (and its cache)
     rows = hoso.cache.get(key)
     if rows is None:
-        root = hoso.files[index].root
-        rows = hoso.cache[key] = [] if root is None else _rows(ROOT_TABLE.get(root.tag), root)
+        rows = hoso.cache[key] = [] if f.root is None else _rows(ROOT_TABLE.get(f.root.tag), f.root)
     return rows
 
 
@@ -99,9 +98,9 @@ class EpisodeView:
     @classmethod
     def from_hoso(cls, hoso: HoSo, facility_code: str) -> "EpisodeView":
         tables: dict[str, list[Row]] = {}
-        for j, f in enumerate(hoso.files):
+        for f in hoso.files:
             if f.root is not None and ROOT_TABLE.get(f.root.tag) == f.loai and f.loai not in tables:
-                tables[f.loai] = file_rows(hoso, j)
+                tables[f.loai] = file_rows(hoso, f)
         return cls(facility_code, tables)
 
     @classmethod
