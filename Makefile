@@ -7,7 +7,7 @@ BIN      = $(VENV)/bin
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: install install-test demo serve test test-fast bench docs clean
+.PHONY: install install-test demo serve test test-fast bench load docs clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,13 @@ bench: install-test
 	scripts/ensure-postgres.sh
 	scripts/ensure-system-packages.sh --bench
 	$(BIN)/python benchmarks/summary.py
+
+SUITE    ?= end_of_day
+SCALE    ?= province
+DURATION ?= 60
+load: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/skdt-sandbox load $(SUITE) --scale $(SCALE) --duration $(DURATION)
 
 docs: install
 	$(BIN)/skdt-sandbox docs

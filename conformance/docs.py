@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from .reference_his import DEFECTS, expected_failures
+from .reference_his import COMBINATIONS, DEFECTS, VARIANTS, expected_failures
 from .suite import SUITE
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -31,6 +31,10 @@ def mutation_markdown() -> str:
     for name, (vi, _) in DEFECTS.items():
         failing = sorted(expected_failures(name, all_checks))
         lines.append(f"| `{name}` | {vi} | {', '.join(failing)} |")
+    for combination in COMBINATIONS:
+        failing = sorted(expected_failures(combination, all_checks))
+        what = "; ".join(VARIANTS.get(n) or DEFECTS[n][0] for n in combination)
+        lines.append(f"| `{' + '.join(combination)}` | {what} | {', '.join(failing) or 'none: certified'} |")
     return "\n".join(lines)
 
 

@@ -38,6 +38,11 @@ DEFECTS: dict[str, tuple[str, frozenset[str]]] = {  # name: (what it does wrong,
     "late": ("gửi hồ sơ KCB từ xa 3 ngày sau khi ra viện", frozenset({"HIS-FLOW-03"})),
     "no_attestation": ("không xác nhận điều kiện sẵn sàng", frozenset({f"HIS-ATT-0{i}" for i in range(1, 7)})),
 }
+# Behaviours that are not defects: a HIS with them passes every check its defects leave alone.
+VARIANTS: dict[str, str] = {
+    "resign": "ký lại mỗi lần gửi lại (Id chữ ký mới mỗi lần, như .NET SignedXml)",
+}
+COMBINATIONS: tuple[tuple[str, ...], ...] = (("resign",), ("resign", "blind_retry"))   # in the mutation table too
 # With every envelope refused for its signature, what still passes: resending after a fault, renewing the
 # token, no duplicate loop, and the attestations; everything that needs an accepted episode does not.
 SIGNATURE_DEFECT_PASSES = frozenset({"HIS-RES-01", "HIS-RES-02", "HIS-RES-04"} | {f"HIS-ATT-0{i}" for i in range(1, 7)})
@@ -50,10 +55,14 @@ ATTESTATIONS = {f"HIS-ATT-0{i}": text for i, text in enumerate((
     "Phần mềm HIS đã cấu hình xuất dữ liệu theo QĐ 130/4750/3176"), start=1)}
 
 
-def expected_failures(defect: str, all_checks: set[str]) -> frozenset[str]:
-    """The checks a defective variant does not pass (signature defects: everything that needs an accepted episode)."""
-    listed = DEFECTS[defect][1]
-    return listed if listed is not None else frozenset(all_checks - SIGNATURE_DEFECT_PASSES)
+def expected_failures(defects: str | frozenset[str], all_checks: set[str]) -> frozenset[str]:
+    """The checks a variant does not pass (signature defects: everything that needs an accepted episode);
+    behaviours of ``VARIANTS`` fail nothing."""
+    failing: set[str] = set()
+    for defect in ({defects} if isinstance(defects, str) else defects) - VARIANTS.keys():
+        listed = DEFECTS[defect][1]
+        failing |= listed if listed is not None else all_checks - SIGNATURE_DEFECT_PASSES
+    return frozenset(failing)
 
 
 @dataclass
@@ -70,6 +79,7 @@ class ReferenceHis:
     seed: int = 500
     log: list[str] = field(default_factory=list)
     cards_seen: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)   # check-ins whose result is read before the session ends
 
     def __post_init__(self):
         self.http = httpx.Client(base_url=self.base_url, timeout=60)
@@ -83,11 +93,14 @@ class ReferenceHis:
         key = body["APIKey"]
         self.headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": self.password_md5}
 
-    def _post(self, path: str, **kw) -> httpx.Response:
+    def _post(self, path: str, form=None, **kw) -> httpx.Response:
         """POST with the retry policy a careful HIS has: 502/503 → same content again after a pause;
-        a refused token → a new token, then the same content again."""
+        a refused token → a new token, then the same content again.  ``form``: the form, or a function
+        that builds it for each attempt (a HIS that signs anew for every send)."""
         blind = 2 if "blind_retry" in self.defects else 0
         for _ in range(8):
+            if form is not None:
+                kw["data"] = form() if callable(form) else form
             response = self.http.post(path, headers=self.headers, **kw)
             if response.status_code in (502, 503):
                 if "no_retry" in self.defects:
@@ -130,6 +143,12 @@ class ReferenceHis:
         return {"username": self.username, "loaiHoSo": loai, "maTinh": self.facility[:2], "maCSKCB": self.facility,
                 "fileHSBase64": b64}
 
+    def _signed_form(self, document: bytes, loai: str):
+        """The form to send: signed once, or (variant ``resign``) signed anew for every attempt."""
+        if "resign" in self.defects:
+            return lambda: self._form(self._signed(document), loai)
+        return self._form(self._signed(document), loai)
+
     def card_check(self, episode) -> None:
         p = episode.patient
         self.cards_seen.append(p.card)
@@ -139,14 +158,16 @@ class ReferenceHis:
 
     def check_in(self, episode) -> None:
         document = row_document("XML0", [checkin_row(episode)])
-        self._post("/api/qd130/checkInKcbQd3176", data=self._form(self._signed(document), "0"))
+        response = self._post("/api/qd130/checkInKcbQd3176", self._signed_form(document, "0"))
+        if response.status_code == 200 and response.json().get("maKetQua") == "200":
+            self.pending.append(response.json()["maGiaoDich"])
 
     def send(self, episode, resend_rejected: bool = True) -> dict:
         """Send the HOSO and wait for its verdict; a rejected one is resent (corrected) once or twice."""
-        content = self._signed(envelope(self.facility, [episode.documents()]))
+        form = self._signed_form(envelope(self.facility, [episode.documents()]), "130")
         result: dict = {}
         for _ in range(3):
-            response = self._post("/api/qd130/guiHoSoXmlQD3176", data=self._form(content, "130"))
+            response = self._post("/api/qd130/guiHoSoXmlQD3176", form)
             if response.status_code != 200 or response.json().get("maKetQua") != "200":
                 self.log.append(f"not acknowledged: {response.status_code} {response.text[:120]}")
                 return {}
@@ -204,6 +225,8 @@ class ReferenceHis:
         if "duplicate_loop" in self.defects:
             for _ in range(3):
                 self.send(episodes["linh_thuoc"], resend_rejected=False)
+        while self.pending:   # a careful HIS reads every result (the session is judged on processed calls)
+            self.wait(self.pending.pop())
         if attest and "no_attestation" not in self.defects:
             for check_id, statement in ATTESTATIONS.items():
                 self.http.post(f"/conformance/api/sessions/{session_id}/attestations", headers=self.headers,
@@ -219,7 +242,7 @@ def main() -> None:
     parser.add_argument("password")
     parser.add_argument("--key", required=True, type=Path)
     parser.add_argument("--cert", required=True, type=Path)
-    parser.add_argument("--defect", action="append", default=[], choices=sorted(DEFECTS))
+    parser.add_argument("--defect", action="append", default=[], choices=sorted(DEFECTS | VARIANTS))
     args = parser.parse_args()
     facility = args.username.split("_")[0]
     his = ReferenceHis(args.base_url, args.username, args.password, facility,

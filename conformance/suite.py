@@ -10,7 +10,7 @@ from sandbox.clock import VN_TZ, as_utc
 from .dsl import Fail, Outcome, Skip, Suite
 from .evidence import Evidence, mask
 
-SUITE = Suite("his-readiness", "1.0.0", "Sẵn sàng liên thông dữ liệu KCB của phần mềm HIS (QĐ 2733)",
+SUITE = Suite("his-readiness", "1.1.0", "Sẵn sàng liên thông dữ liệu KCB của phần mềm HIS (QĐ 2733)",
               "HIS readiness to interconnect care data (QĐ 2733)")
 RETIRED_VERSIONS: frozenset[str] = frozenset()   # certificates naming these versions are invalid
 FORMS = {  # MA_LOAI_KCB: (check id, Vietnamese, English, tables the episode needs)
@@ -186,6 +186,9 @@ TRANSIENT = {"burst_503", "burst_502", "maintenance", "peak_1001"}
 @resilience.check("HIS-RES-01", title="Lỗi tạm thời (502/503) thì gửi lại đúng nội dung đó",
                   title_en="A transient fault (502/503) is retried with the same content", requirements=("CV3190:api",))
 def retried_after_transient(ev: Evidence):
+    """"The same content" is the same episodes as the gateway's duplicate rule sees them
+    (sandbox/pipeline/content.py): a HIS that signs anew for its resend (a fresh .NET SignedXml Id) resends
+    the same content."""
     faults = [x for x in ev.exchanges if x.fault in TRANSIENT and x.content_sha256]
     if not faults:
         raise Skip("sandbox chưa trả lỗi tạm thời nào trong phiên", "the sandbox has not answered a transient fault yet")

@@ -32,6 +32,8 @@ class Plan:
     processed_within: float  # seconds after the end by which every acknowledged submission is processed
     admin_token: str
     large_share: float = 0.0  # share of large inpatient envelopes (month-end)
+    defective_share: float = 0.05   # HOSO made defective on purpose: every one must be refused
+    min_accepted: float = 1.0       # share of the HOSO and check-ins meant to be valid that must be HOP_LE
 
     def users_at(self, t: float, factor: float = 1.0) -> int:
         """Ramp up over the first 20 % of the run, hold the peak, ramp down over the last 10 %."""
@@ -55,6 +57,8 @@ def from_env(default_scale: str = "facility", **overrides) -> Plan:
                   pool=int(env.get("SKDT_POOL", "30")), p95_ms=float(env.get("SKDT_P95_MS", "2000")),
                   max_error_rate=float(env.get("SKDT_MAX_ERROR_RATE", "0.01")),
                   processed_within=float(env.get("SKDT_PROCESSED_WITHIN", "60")),
-                  admin_token=env.get("SKDT_ADMIN_TOKEN", env.get("SANDBOX_ADMIN_TOKEN", "admin-dev-token")))
+                  admin_token=env.get("SKDT_ADMIN_TOKEN", env.get("SANDBOX_ADMIN_TOKEN", "admin-dev-token")),
+                  defective_share=float(env.get("SKDT_DEFECTIVE_SHARE", "0.05")),
+                  min_accepted=float(env.get("SKDT_MIN_ACCEPTED", "1.0")))
     values.update(overrides)
     return Plan(**values)

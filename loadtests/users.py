@@ -20,6 +20,7 @@ from . import setup
 
 log = logging.getLogger(__name__)
 STATE: dict = {"pools": [], "plan": None}
+DEFECTIVE_NAME = "guiHoSo (lỗi có chủ đích)"   # acknowledged, then must be refused (checks.py)
 _turn = itertools.count()
 _ready = Event()
 
@@ -53,7 +54,8 @@ def _build(environment, plan) -> None:
         setup.prepare(environment.host, plan.admin_token, plan.facilities)
     try:
         STATE["pools"] = setup.build_pools(environment.host, plan.admin_token, plan.facilities, plan.pool,
-                                       large_share=plan.large_share, pause=lambda: gevent.sleep(0))
+                                           large_share=plan.large_share, defective_share=plan.defective_share,
+                                           pause=lambda: gevent.sleep(0))
     except Exception:
         log.exception("building the load pools failed: this process's users will not start")
         raise
@@ -131,7 +133,8 @@ class SubmissionUser(FacilityUser):
 
     @task
     def submit(self):
-        self.send("guiHoSoXmlQD3176", self.pool.envelope(), "130", "guiHoSo")
+        payload, defective = self.pool.envelope()
+        self.send("guiHoSoXmlQD3176", payload, "130", DEFECTIVE_NAME if defective else "guiHoSo")
 
 
 class CitizenUser(HttpUser):

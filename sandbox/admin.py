@@ -201,7 +201,7 @@ def display_report(ctx: Context) -> list[dict]:
              "hienThiTre": c.shown_late} for facility, c in counts.items()]
 
 
-def queue(ctx: Context, since=None) -> dict:
+def queue(ctx: Context, since=None, prefix: str = "") -> dict:
     """Submissions by state (received at or after ``since``), and how long the oldest unprocessed one has waited."""
     from sqlalchemy import func
     from .storage.models import Submission
@@ -211,6 +211,34 @@ def queue(ctx: Context, since=None) -> dict:
             query = query.where(Submission.received_at >= as_utc(since))
         rows = {status: (n, oldest) for status, n, oldest in s.execute(query)}
     waiting = [oldest for status, (_, oldest) in rows.items() if status != "DA_XU_LY" and oldest is not None]
-    return {"received": rows.get("DA_TIEP_NHAN", (0, None))[0], "processing": rows.get("DANG_XU_LY", (0, None))[0],
-            "processed": rows.get("DA_XU_LY", (0, None))[0],
-            "oldestWaitingSeconds": round((ctx.clock.now() - as_utc(min(waiting))).total_seconds(), 1) if waiting else None}
+    out = {"received": rows.get("DA_TIEP_NHAN", (0, None))[0], "processing": rows.get("DANG_XU_LY", (0, None))[0],
+           "processed": rows.get("DA_XU_LY", (0, None))[0],
+           "oldestWaitingSeconds": round((ctx.clock.now() - as_utc(min(waiting))).total_seconds(), 1) if waiting else None}
+    if prefix:
+        out["verdicts"] = verdicts(ctx, since, prefix)
+    return out
+
+
+def verdicts(ctx: Context, since, prefix: str) -> dict:
+    """The verdicts on the records (HOSO, check-in rows) whose MA_LK starts with ``prefix``, of the
+    submissions received since ``since``: how many are HOP_LE, how many not, and their first error codes —
+    what a load run judges itself by (a run that measured refusals has not measured acceptance)."""
+    from .storage.models import Submission
+    counts = {"records": 0, "HOP_LE": 0, "KHONG_HOP_LE": 0, "errors": {}}
+    with ctx.db.read() as s:
+        query = select(Submission.records, Submission.findings).where(Submission.status == "DA_XU_LY")
+        if since is not None:
+            query = query.where(Submission.received_at >= as_utc(since))
+        for records, envelope in s.execute(query.execution_options(yield_per=500)):
+            for record in records or []:
+                if not str(record.get("maLk", "")).startswith(prefix):
+                    continue
+                counts["records"] += 1
+                state = "HOP_LE" if record.get("trangThai") == "HOP_LE" else "KHONG_HOP_LE"
+                counts[state] += 1
+                if state == "KHONG_HOP_LE":
+                    errors = [f["code"] for f in list(record.get("findings") or []) + list(envelope or [])
+                              if f.get("severity") != "CANH_BAO"]
+                    code = errors[0] if errors else "?"
+                    counts["errors"][code] = counts["errors"].get(code, 0) + 1
+    return counts

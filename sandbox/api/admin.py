@@ -114,7 +114,7 @@ def readiness():
 
 @answer_errors
 @admin_only
-def queue(since=None):
+def queue(since=None, maLkPrefix=""):
     from datetime import datetime, timezone
     from ..errors import InvalidInputError
     if isinstance(since, str):
@@ -125,7 +125,7 @@ def queue(since=None):
                                     "since must be an ISO 8601 date-time") from None
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
-    return admin.queue(context(), since)
+    return admin.queue(context(), since, maLkPrefix.strip()[:40])
 
 
 @answer_errors

@@ -7,7 +7,6 @@ certification session open, is written to the exchange log the conformance check
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import time
 
@@ -16,6 +15,7 @@ import flask
 from .. import auth, exchanges, explain, faults, intake
 from ..clock import as_utc, wire_time
 from ..errors import AuthenticationError, FileTooLargeError, NotFoundError, SandboxError
+from ..pipeline.content import content_key
 from ..result_codes import ResultCode, info
 from ..security import keyed_digest
 from ..storage.submissions import get_submission
@@ -53,12 +53,18 @@ def recorded(operation: str):
             # facility's session already used: a token's HMAC cannot be forged by someone else.
             facility = note.get("facility") or exchanges.facility_of_token(context(), token)
             if facility and isinstance(body, dict):
-                exchanges.record(context(), facility, session_id=note.get("session", exchanges.LOOK_UP),
-                                 username=username, operation=operation, http_status=status,
-                                 ma_ket_qua=str(body.get("maKetQua", "")), ma_loi=str(body.get("maLoi", "")),
-                                 ma_giao_dich=body.get("maGiaoDich") or note.get("ma_giao_dich", ""),
-                                 content_sha256=note.get("content", ""), token_digest=token,
-                                 fault=note.get("fault", ""), subject=note.get("subject", ""))
+                ctx = context()
+                session = note.get("session", exchanges.LOOK_UP)
+                if session is exchanges.LOOK_UP:
+                    session = exchanges.open_session(ctx, facility)
+                if session is not None:   # the content key is worked out only for a session's log
+                    exchanges.record(ctx, facility, session_id=session,
+                                     username=username, operation=operation, http_status=status,
+                                     ma_ket_qua=str(body.get("maKetQua", "")), ma_loi=str(body.get("maLoi", "")),
+                                     ma_giao_dich=body.get("maGiaoDich") or note.get("ma_giao_dich", ""),
+                                     content_sha256=content_key(note.get("content", ""),
+                                                                ctx.settings.max_decoded_file_bytes),
+                                     token_digest=token, fault=note.get("fault", ""), subject=note.get("subject", ""))
             return out
         return wrapper
     return decorate
@@ -118,8 +124,7 @@ def take_token(body: dict):
 def _submit(endpoint_name: str, body: dict):
     ctx = context()
     headers = {k: flask.request.headers.get(k) for k in ("accessToken", "tokenId", "passwordHash")}
-    content = "".join(str(body.get("fileHSBase64") or "").split())
-    flask.g.exchange["content"] = hashlib.sha256(content.encode("ascii", "replace")).hexdigest() if content else ""
+    flask.g.exchange["content"] = str(body.get("fileHSBase64") or "")   # keyed only if a session logs it
     try:
         caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
                                    headers.get("passwordHash"), client_ip())

@@ -11,6 +11,7 @@ from lxml import etree
 
 from ..result_codes import ResultCode as RC
 from . import rules, schema, structure  # noqa: F401  (register their checks)
+from .content import hoso_digest
 from .signature import verify
 from .rules.view import EpisodeView, file_rows
 from ..health_book.extract import extract
@@ -67,13 +68,6 @@ def _facts(hoso) -> dict:
     return {name: values.get(name, "") for name in FACT_FIELDS}
 
 
-def _hoso_digest(hoso) -> str:
-    h = hashlib.sha256()
-    for f in sorted(hoso.files, key=lambda f: f.loai):
-        h.update(f.loai.encode() + b"\x00" + (f.raw or b"") + b"\x00")
-    return h.hexdigest()
-
-
 def evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
     """Parse, verify the signature, then run every registered check on what was signed.  Never raises:
     whatever breaks becomes a finding (a deterministic failure would fail the same way on retry)."""
@@ -121,7 +115,7 @@ def _evaluate(payload: bytes, ctx: StageContext, decoded_limit: int) -> Outcome:
                     found.extend(_run(check, hoso, envelope, ctx))
             clean = not envelope_errors and not any(f.is_error for f in found)
             entry = extract(EpisodeView.of(hoso, envelope.facility_code)) if clean else {}
-            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), _hoso_digest(hoso), _facts(hoso),
+            records.append(RecordOutcome(hoso.position, hoso.ma_lk, tuple(found), hoso_digest((f.loai, f.raw) for f in hoso.files), _facts(hoso),
                                          entry))
         return Outcome(tuple(env_findings), tuple(records))
     doc_findings: list[Finding] = list(signature.findings)
@@ -159,6 +153,6 @@ def _document_outcome(root, doc_findings: list[Finding]) -> Outcome:
 def _untrusted(root, ctx: StageContext, findings, decoded_limit: int) -> Outcome:
     if ctx.kind == "HOSO" and root.tag == ROOT_HOSO:
         envelope = read_envelope(root, decoded_limit)
-        return Outcome(tuple(findings), tuple(RecordOutcome(h.position, h.ma_lk, (), _hoso_digest(h))
+        return Outcome(tuple(findings), tuple(RecordOutcome(h.position, h.ma_lk, (), hoso_digest((f.loai, f.raw) for f in h.files))
                                               for h in envelope.hosos))
     return _document_outcome(root, list(findings))

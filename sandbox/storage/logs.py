@@ -24,7 +24,7 @@ class Exchange(Base):
     ma_ket_qua: Mapped[str] = mapped_column(String(8), default="")
     ma_loi: Mapped[str] = mapped_column(String(16), default="")
     ma_giao_dich: Mapped[str] = mapped_column(String(40), default="")
-    content_sha256: Mapped[str] = mapped_column(String(64), default="")   # of fileHSBase64 (same content?)
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")   # pipeline/content.py: same episodes, whatever the signature
     token_digest: Mapped[str] = mapped_column(String(64), default="")     # which token was used (HMAC)
     fault: Mapped[str] = mapped_column(String(32), default="")             # fault the sandbox injected
     subject: Mapped[str] = mapped_column(String(100), default="")          # card number / MA_LK (masked in reports)

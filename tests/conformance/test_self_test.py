@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
-from conformance.reference_his import DEFECTS, ReferenceHis, expected_failures
+from conformance.reference_his import COMBINATIONS, DEFECTS, ReferenceHis, expected_failures
 from conformance.suite import SUITE
 from sandbox import admin
 from tests.plugins.gateway import PASSWORD
@@ -93,3 +93,15 @@ def test_each_defective_variant_fails_exactly_its_checks(live, defect):
     failing = {c["id"] for c in out["report"]["checks"] if c["outcome"] != "pass"}
     assert failing == expected_failures(defect, {c.id for c in SUITE.checks}), (defect, failing)
     assert out["closed"]["certificate"] is None
+
+
+@pytest.mark.parametrize("variant", COMBINATIONS, ids="+".join)
+def test_a_his_that_signs_anew_for_each_resend_is_judged_on_its_episodes(live, variant):
+    """A .NET HIS writes a fresh signature Id on every send: its resend after 503 is the same content
+    (the gateway's duplicate rule), so it is certified; the same HIS retrying a refused token is not."""
+    base, credential, _ = live
+    his = _his(base, credential, variant)
+    out = his.run_session()
+    failing = {c["id"] for c in out["report"]["checks"] if c["outcome"] != "pass"}
+    assert failing == expected_failures(frozenset(variant), {c.id for c in SUITE.checks}), (variant, failing)
+    assert (out["closed"]["certificate"] is not None) == (failing == set())

@@ -37,7 +37,7 @@ def test_acknowledged_submission_survives_a_crash(ctx, database_url, credentials
             server.kill()
     server = _start(database_url, port)           # restart without the crash hook
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         state = None
         while time.monotonic() < deadline:
             result = httpx.get(f"{base}/api/qd130/ketQuaTiepNhan", params={"maGiaoDich": transaction},

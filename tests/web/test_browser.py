@@ -7,11 +7,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.plugins.live import wait_serving
 
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -37,12 +38,7 @@ def server(database_url, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/vneid/dang-nhap", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    wait_serving(proc, base + "/vneid/dang-nhap")
     yield base
     proc.terminate()
     proc.wait(timeout=10)
