@@ -30,7 +30,7 @@ def _ctx():
 
 
 def _facility() -> str:
-    return flask.session["facility"]
+    return flask.g.facility
 
 
 @blueprint.route("/portal/chung-nhan", methods=["GET", "POST"])
@@ -40,14 +40,14 @@ def sessions():
     if flask.request.method == "POST":
         form = flask.request.form
         try:
-            opened = service.open_session(_ctx(), _facility(), flask.session["username"], form.get("software", ""),
+            opened = service.open_session(_ctx(), _facility(), flask.g.username, form.get("software", ""),
                                           form.get("vendor", ""), form.get("version", ""), form.get("profile", "QD3176"))
         except SandboxError as exc:
             error = exc.message_vi
         else:
             return flask.redirect(flask.url_for("conformance.session", session_id=opened["id"]))
     return flask.render_template("conformance_sessions.html", sessions=service.list_sessions(_ctx(), _facility()),
-                                 error=error, username=flask.session.get("username"), suite=SUITE), (422 if error else 200)
+                                 error=error, username=flask.g.username, suite=SUITE), (422 if error else 200)
 
 
 @blueprint.route("/portal/chung-nhan/<session_id>", methods=["GET", "POST"])
@@ -69,7 +69,7 @@ def session(session_id: str):
             flask.abort(404)
         error, report = exc.message_vi, service.progress(_ctx(), session_id, _facility())
     return flask.render_template("conformance_session.html", report=report, attested=ATTESTED, error=error,
-                                 username=flask.session.get("username"))
+                                 username=flask.g.username)
 
 
 @blueprint.route("/portal/chung-nhan/<session_id>/bao-cao.<fmt>")

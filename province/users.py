@@ -118,11 +118,16 @@ def _caller(user: ProvinceUser) -> ProvinceCaller:
 
 def caller(ctx: Context, username: str | None) -> ProvinceCaller:
     """The active user behind a page session or an API token."""
+    return page_caller(ctx, username)[0]
+
+
+def page_caller(ctx: Context, username: str | None) -> tuple[ProvinceCaller, str]:
+    """The active user and the password hash a page session's stamp is compared with."""
     with ctx.db.read() as s:
         user = s.get(ProvinceUser, username) if username else None
         if user is None or not user.active:
             raise AuthenticationError("đăng nhập lại", "log in again", code=RC.PROVINCE_SESSION)
-        return _caller(user)
+        return _caller(user), user.password_hash
 
 
 def _serializer(ctx: Context) -> URLSafeTimedSerializer:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import flask
 
 from sandbox.errors import InvalidInputError, SandboxError
+from sandbox.web import page_sessions
 from sandbox.web.vneid_pages import bounded_int
 
 from . import board, campaign, charts, detail, periodic, settings as province_settings, signoff, users
@@ -18,6 +19,7 @@ from sandbox.tables import MIME, to_csv, to_pdf, to_xlsx
 
 blueprint = flask.Blueprint("province", __name__, url_prefix="/so-y-te", template_folder="templates")
 FORMATS = ("xlsx", "csv", "pdf")
+AREA = "province"
 
 
 def install(app, ctx) -> None:
@@ -34,13 +36,20 @@ def _ctx():
 
 
 def login_required(fn):
+    """A live page session (sandbox/web/page_sessions.py) of a user who is still active and whose
+    password has not changed since login, checked on every request."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        ctx = _ctx()
+        live = page_sessions.current(ctx, AREA)
         try:
-            who = users.caller(_ctx(), flask.session.get("province_user"))
+            who, password_hash = users.page_caller(ctx, live.subject if live else None)
+            if page_sessions.stamp(ctx, password_hash) != live.stamp:
+                raise SandboxError("mật khẩu đã đổi", "the password changed")
         except SandboxError:
-            flask.session.pop("province_user", None)
-            return flask.redirect(flask.url_for("province.login", next=flask.request.path))
+            page_sessions.end(ctx, AREA)
+            return page_sessions.clear_cookie(
+                flask.redirect(flask.url_for("province.login", next=flask.request.path)), AREA)
         flask.g.who = who
         return fn(*args, **kwargs)
     return wrapper
@@ -83,17 +92,17 @@ def login():
         except SandboxError as exc:
             error = exc.message_vi
         else:
-            flask.session.clear()
-            flask.session["province_user"] = who.username
+            _, password_hash = users.page_caller(_ctx(), who.username)
             target = flask.request.args.get("next", "")
-            return flask.redirect(target if target.startswith("/so-y-te/") else flask.url_for("province.board_page"))
+            response = flask.redirect(target if target.startswith("/so-y-te/") else flask.url_for("province.board_page"))
+            return page_sessions.start(_ctx(), AREA, who.username, password_hash, response)
     return flask.render_template("province_login.html", error=error, who=None), (401 if error else 200)
 
 
 @blueprint.route("/dang-xuat")
 def logout():
-    flask.session.clear()
-    return flask.redirect(flask.url_for("province.login"))
+    page_sessions.end(_ctx(), AREA)
+    return page_sessions.clear_cookie(flask.redirect(flask.url_for("province.login")), AREA)
 
 
 def _board_filters():

@@ -122,6 +122,21 @@ def check_login(ctx: Context, username: str, password_md5: str, client_ip: str |
     return caller
 
 
+def page_account(ctx: Context, username: str, client_ip: str | None) -> tuple[Caller, str]:
+    """A portal request's account, its standing checked now as a gateway call's is (disabled account,
+    suspended facility, address outside the registered ones: refused with the gateway's codes), and its
+    password hash (a changed password ends the page session)."""
+    with ctx.db.read() as s:
+        row = s.execute(select(Account.id, Account.username, Account.facility_code, Account.active,
+                               Account.allowed_ips, Account.password_hash, Facility.status)
+                        .join(Facility, Facility.code == Account.facility_code)
+                        .where(Account.username == username)).first()
+    if row is None:
+        raise AuthenticationError("đăng nhập lại", "log in again", code=RC.BAD_CREDENTIALS)
+    _check_standing(Standing(row.username, row.facility_code, row.active, row.status, row.allowed_ips), client_ip)
+    return Caller(row.id, row.username, row.facility_code), row.password_hash
+
+
 def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> IssuedToken:
     """POST /api/token/take: the login (check_login), the account's standing, then a new token."""
     settings = ctx.settings

@@ -69,6 +69,8 @@ class Settings:
     display_profile: str = "immediate"        # immediate | realistic | late (24-hour display window)
     share_code_minutes: int = 15              # lifetime of a VNeID share code
     vneid_session_minutes: int = 30
+    page_idle_minutes: int = 30               # portal / province page sessions end after this idle time …
+    page_absolute_hours: float = 12.0         # … and this long after login, whatever the activity
     # Gateway refusals: HTTP 200 with the refusal in maKetQua (the official guides describe every
     # answer as JSON; HIS clients read the body only on 2xx).  False: HTTP status per code family.
     errors_as_http_200: bool = True

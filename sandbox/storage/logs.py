@@ -1,5 +1,6 @@
-"""SQLAlchemy models of what the gateway logs about calls: the exchange log of certification sessions
-and the request-level refusals explained to facilities.  Re-exported by models.py."""
+"""SQLAlchemy models of what the gateway keeps about callers: the exchange log of certification sessions,
+the request-level refusals explained to facilities, and the server-side page sessions.  Re-exported by
+models.py."""
 
 from __future__ import annotations
 
@@ -44,3 +45,17 @@ class Refusal(Base):
     message: Mapped[str] = mapped_column(Text)
     seen: Mapped[dict] = mapped_column(JSON, default=dict)
     expected: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class PageSession(Base):
+    """A signed-in page session of the portal or the province pages (server-side: the cookie holds only a
+    random token, kept here as its keyed digest).  Ends at logout, after an idle or absolute timeout, and
+    whenever the account's password changes (``stamp``) — checked on every request with its standing."""
+    __tablename__ = "page_session"
+    __table_args__ = (Index("ix_page_session_subject", "area", "subject"),)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area: Mapped[str] = mapped_column(String(16))                # portal | province
+    subject: Mapped[str] = mapped_column(String(100))            # the username
+    stamp: Mapped[str] = mapped_column(String(64))               # keyed digest of the password hash at login
+    created_at: Mapped[datetime] = mapped_column(TZ)
+    seen_at: Mapped[datetime] = mapped_column(TZ)

@@ -439,4 +439,4 @@ class PeriodicNote(Base):
 
 
 # the call logs live beside (a module of their own, same Base and metadata)
-from .logs import Exchange, Refusal  # noqa: E402,F401
+from .logs import Exchange, PageSession, Refusal  # noqa: E402,F401

@@ -15,11 +15,14 @@ from ..security import md5_upper
 from ..storage.submissions import count_by_status, get_submission, list_submissions
 from ..storage.registry import get_account, get_facility
 from ..tables import MIME, Table, to_csv, to_xlsx
+from . import page_sessions
 from .vneid_pages import bounded_int
 
 blueprint = flask.Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates",
                             static_folder="static")
 
+AREA = "portal"
+STANDING_CODES = ("4031", "4032", "4035")   # account disabled, facility suspended, address not registered
 STATUS_VI = {"DA_TIEP_NHAN": "Đã tiếp nhận, chờ xử lý", "DANG_XU_LY": "Đang xử lý", "DA_XU_LY": "Đã xử lý"}
 
 
@@ -33,37 +36,60 @@ def _ctx():
 
 
 def login_required(fn):
+    """A live page session (page_sessions.py) whose account still stands, checked on every request as a
+    gateway call is: a disabled account, a suspended facility or an address outside the registered ones
+    ends the session and is told why on the login page."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if "facility" not in flask.session:
-            return flask.redirect(flask.url_for("portal.login", next=flask.request.path))
-        return fn(*args, **kwargs)
+        ctx = _ctx()
+        live = page_sessions.current(ctx, AREA)
+        refusal = None
+        if live is not None:
+            try:
+                caller, password_hash = auth.page_account(ctx, live.subject, flask.request.remote_addr)
+            except SandboxError as exc:
+                caller, refusal = None, exc.message_vi
+            else:
+                if page_sessions.stamp(ctx, password_hash) != live.stamp:   # the password changed
+                    caller, refusal = None, "mật khẩu đã đổi: đăng nhập lại"
+            if caller is None:
+                page_sessions.end(ctx, AREA)
+            else:
+                flask.g.username, flask.g.facility = caller.username, caller.facility_code
+                return fn(*args, **kwargs)
+        if refusal is not None:
+            return page_sessions.clear_cookie(flask.make_response(
+                flask.render_template("portal_login.html", error=refusal), 401), AREA)
+        return flask.redirect(flask.url_for("portal.login", next=flask.request.path))
     return wrapper
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error = refusal = None
     if flask.request.method == "POST":
+        ctx = _ctx()
         username = flask.request.form.get("username", "").strip()
-        try:   # credentials only: a facility refused for its IP or standing can still read why
-            caller = auth.check_login(_ctx(), username, md5_upper(flask.request.form.get("password", "")),
+        try:   # the credentials, then the account's standing: a refused facility is told why here
+            caller = auth.check_login(ctx, username, md5_upper(flask.request.form.get("password", "")),
                                       flask.request.remote_addr)
+            caller, password_hash = auth.page_account(ctx, caller.username, flask.request.remote_addr)
         except SandboxError as exc:
             error = exc.message_vi
+            if exc.code_info.code in STANDING_CODES and exc.facts:   # the facility reads why (not a secret)
+                refusal = {"code": exc.code_info.code, "seen": exc.facts.get("seen", {}),
+                           "expected": exc.facts.get("expected", {})}
         else:
-            flask.session.clear()
-            flask.session["username"] = caller.username
-            flask.session["facility"] = caller.facility_code
             target = flask.request.args.get("next", "")
-            return flask.redirect(target if target.startswith("/portal/") else flask.url_for("portal.index"))
-    return flask.render_template("portal_login.html", error=error), (401 if error else 200)
+            response = flask.redirect(target if target.startswith("/portal/") else flask.url_for("portal.index"))
+            return page_sessions.start(ctx, AREA, caller.username, password_hash, response)
+    return flask.render_template("portal_login.html", error=error, refusal=refusal), (401 if error else 200)
 
 
 @blueprint.route("/logout")
 def logout():
-    flask.session.clear()
-    return flask.redirect(flask.url_for("portal.login"))
+    page_sessions.end(_ctx(), AREA)
+    return page_sessions.clear_cookie(flask.redirect(flask.url_for("portal.login")), AREA)
 
 
 def _day(text: str | None):
@@ -99,7 +125,7 @@ def _rows(s, facility_code: str, f: dict, limit: int, offset: int) -> list[dict]
 @blueprint.route("/")
 @login_required
 def index():
-    facility_code = flask.session["facility"]
+    facility_code = flask.g.facility
     page = bounded_int(flask.request.args.get("trang"), 1, 100_000) or 1
     f = _filters()
     with _ctx().db.read() as s:
@@ -108,7 +134,7 @@ def index():
         counts = count_by_status(s, facility_code)
     query = {k: v for k, v in flask.request.args.items() if k in ("ma_lk", "tu", "den") and v}
     return flask.render_template("portal_index.html", facility=facility, rows=rows, counts=counts, f=f,
-                                 page=page, query=query, username=flask.session["username"])
+                                 page=page, query=query, username=flask.g.username)
 
 
 EXPORT_COLUMNS = [("id", "Mã giao dịch"), ("received_at", "Thời gian tiếp nhận"), ("endpoint", "Chức năng"),
@@ -123,7 +149,7 @@ def export(fmt: str):
     """The list as searched, as xlsx or CSV (at most EXPORT_LIMIT rows)."""
     if fmt not in ("xlsx", "csv"):
         flask.abort(404)
-    facility_code = flask.session["facility"]
+    facility_code = flask.g.facility
     with _ctx().db.read() as s:
         rows = _rows(s, facility_code, _filters(), EXPORT_LIMIT, 0)
     table = Table(f"Danh sách tiếp nhận — cơ sở {facility_code}", EXPORT_COLUMNS, rows, sheet="Tiep nhan")
@@ -140,7 +166,7 @@ def read_book():
     book = error = None
     if flask.request.method == "POST":
         with ctx.db.read() as s:
-            account = get_account(s, flask.session["username"])
+            account = get_account(s, flask.g.username)
         caller = auth.Caller(account.id, account.username, account.facility_code)
         try:
             book = sharing.read_by_facility(ctx, caller, flask.request.form.get("code", ""))
@@ -149,7 +175,7 @@ def read_book():
         else:
             codes = {v["maCSKCB"] for v in book["lichSuKcb"]} | {c["noiDangKyBanDau"] for c in book["theBhyt"]}
             book["ten"] = present.facility_names(ctx, codes)
-    return flask.render_template("portal_share.html", book=book, error=error, username=flask.session["username"]), (
+    return flask.render_template("portal_share.html", book=book, error=error, username=flask.g.username), (
         403 if error else 200)
 
 
@@ -159,16 +185,16 @@ def refusals():
     """Explain my rejection: the facility's recent request-level refusals, seen against expected."""
     ctx = _ctx()
     with ctx.db.read() as s:
-        account = get_account(s, flask.session["username"])
-        facility = get_facility(s, flask.session["facility"])
+        account = get_account(s, flask.g.username)
+        facility = get_facility(s, flask.g.facility)
     return flask.render_template("portal_refusals.html", rows=explain.recent(ctx, facility.code), account=account,
                                  facility=facility, certs=explain.certificates(ctx, facility.code),
-                                 client=flask.request.remote_addr, username=flask.session["username"])
+                                 client=flask.request.remote_addr, username=flask.g.username)
 
 
 def _not_ours(transaction_id: str):
     from .home import error_page
-    return error_page(404, f"Không có giao dịch {transaction_id[:40]} của cơ sở {flask.session['facility']}",
+    return error_page(404, f"Không có giao dịch {transaction_id[:40]} của cơ sở {flask.g.facility}",
                       "No such transaction of your facility")
 
 
@@ -178,11 +204,11 @@ def transaction(transaction_id: str):
     from ..api.gateway import render_result
     with _ctx().db.read() as s:
         sub = get_submission(s, transaction_id)
-        if sub is None or sub.facility_code != flask.session["facility"]:
+        if sub is None or sub.facility_code != flask.g.facility:
             return _not_ours(transaction_id)
         result = render_result(sub)
     return flask.render_template("portal_transaction.html", r=result, status_vi=STATUS_VI,
-                                 username=flask.session["username"])
+                                 username=flask.g.username)
 
 
 @blueprint.route("/giao-dich/<transaction_id>/so-suc-khoe")
@@ -195,7 +221,7 @@ def health_book_preview(transaction_id: str):
     now = ctx.clock.now()
     with ctx.db.read() as s:
         sub = get_submission(s, transaction_id)
-        if sub is None or sub.facility_code != flask.session["facility"]:
+        if sub is None or sub.facility_code != flask.g.facility:
             return _not_ours(transaction_id)
         entries = list(s.scalars(select(HealthBookEntry).where(HealthBookEntry.submission_id == transaction_id)
                                  .order_by(HealthBookEntry.id)))
@@ -203,4 +229,4 @@ def health_book_preview(transaction_id: str):
              > timedelta(hours=24), "v": present.readable(ctx, {"id": e.id, "maCSKCB": e.facility_code, "maLk": e.ma_lk, **e.data})}
             for e in entries]
     return flask.render_template("portal_book.html", transaction_id=transaction_id, rows=rows, now=now,
-                                 status=sub.status, username=flask.session["username"])
+                                 status=sub.status, username=flask.g.username)

@@ -12,6 +12,7 @@ import flask
 
 from ..errors import NotFoundError, SandboxError
 from ..health_book import pdf, present, sharing, vneid
+from . import page_sessions
 
 MAX_ID = 2**31 - 1   # database integer keys
 
@@ -38,11 +39,19 @@ def _ctx():
     return flask.current_app.extensions["skdt"]
 
 
+AREA = "vneid"
+
+
+def _token() -> str:
+    """The VNeID session token of the request (its own cookie, page_sessions.AREAS; the session is vneid.py's)."""
+    return page_sessions.token(AREA)
+
+
 def signed_in(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            sess = vneid.session(_ctx(), flask.session.get("vneid"))
+            sess = vneid.session(_ctx(), _token())
         except SandboxError:
             return flask.redirect(flask.url_for("vneid_web.login"))
         return fn(sess, *args, **kwargs)
@@ -62,7 +71,7 @@ def _render(template, **kw):
 
 def _viewable(for_id: str) -> bool:
     try:
-        vneid.subject(_ctx(), vneid.session(_ctx(), flask.session.get("vneid")), for_id)
+        vneid.subject(_ctx(), vneid.session(_ctx(), _token()), for_id)
     except SandboxError:
         return False
     return True
@@ -78,16 +87,16 @@ def login():
         except SandboxError as exc:
             error = exc.message_vi
         else:
-            flask.session["vneid"] = token
-            return flask.redirect(flask.url_for("vneid_web.home"))
+            vneid.logout(_ctx(), _token())   # a session the browser carried ends: a new one, not a reused one
+            return page_sessions.set_cookie(flask.redirect(flask.url_for("vneid_web.home")), AREA, token)
     return _render("vneid_login.html", error=error), (401 if error else 200)
 
 
 @blueprint.route("/dang-xuat")
 def logout():
-    if flask.session.get("vneid"):
-        vneid.logout(_ctx(), flask.session.pop("vneid"))
-    return flask.redirect(flask.url_for("vneid_web.login"))
+    if _token():
+        vneid.logout(_ctx(), _token())
+    return page_sessions.clear_cookie(flask.redirect(flask.url_for("vneid_web.login")), AREA)
 
 
 @blueprint.route("/")
@@ -106,14 +115,14 @@ def wallet(sess):
     if flask.request.method == "POST":
         try:
             if flask.request.form.get("action") == "passcode":
-                vneid.enter_passcode(_ctx(), flask.session["vneid"], flask.request.form.get("passcode", ""),
+                vneid.enter_passcode(_ctx(), _token(), flask.request.form.get("passcode", ""),
                                      flask.request.remote_addr)
             else:
                 message = vneid.link_card(_ctx(), sess, owner, flask.request.form.get("maThe", ""))["thongBao"]
                 linked = True
         except SandboxError as exc:
             error = exc.message_vi
-        sess = vneid.session(_ctx(), flask.session["vneid"])
+        sess = vneid.session(_ctx(), _token())
     adding = not linked and (flask.request.args.get("them") == "1" or flask.request.method == "POST")
     return _render("vneid_wallet.html", cards=vneid.wallet(_ctx(), owner), message=message, error=error,
                    adding=adding, passcode_ok=sess.passcode_ok, linked=linked)
@@ -133,8 +142,8 @@ def book(sess):
     error = message = None
     if flask.request.method == "POST":
         try:
-            vneid.enter_passcode(ctx, flask.session["vneid"], flask.request.form.get("passcode", ""), flask.request.remote_addr)
-            sess = vneid.session(ctx, flask.session["vneid"])
+            vneid.enter_passcode(ctx, _token(), flask.request.form.get("passcode", ""), flask.request.remote_addr)
+            sess = vneid.session(ctx, _token())
             if flask.request.form.get("action") == "consent":
                 message = vneid.consent(ctx, sess)["thongBao"]
         except SandboxError as exc:
@@ -188,9 +197,9 @@ def share(sess):
                 code = sharing.revoke(ctx, owner, flask.request.form.get("code", ""))["maChiaSe"]
                 message = f"Đã thu hồi mã {code}: cơ sở KCB không đọc được sổ bằng mã này nữa."
             else:
-                vneid.enter_passcode(ctx, flask.session["vneid"], flask.request.form.get("passcode", ""),
+                vneid.enter_passcode(ctx, _token(), flask.request.form.get("passcode", ""),
                                      flask.request.remote_addr)
-                shared = sharing.create(ctx, vneid.session(ctx, flask.session["vneid"]), owner)
+                shared = sharing.create(ctx, vneid.session(ctx, _token()), owner)
         except SandboxError as exc:
             error = exc.message_vi
     log = sharing.access_log(ctx, owner)

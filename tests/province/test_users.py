@@ -77,7 +77,10 @@ def test_pages_need_a_province_session_not_a_facility_one(client, ctx):
     assert page.status_code == 401 and "còn 4 lần thử" in page.text
     client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
     assert client.get("/so-y-te/bang").status_code == 200
-    assert client.get("/portal/", follow_redirects=False).status_code == 302             # … and the province session opens no facility portal
+    assert client.get("/portal/", follow_redirects=False).status_code == 200             # one session per area: neither
+    client.get("/portal/logout")                                                          # logs the other out …
+    assert client.get("/portal/", follow_redirects=False).status_code == 302
+    assert client.get("/so-y-te/bang").status_code == 200                                 # … nor ends it at logout
 
 
 def test_settings_page_refuses_bad_values_and_changes_nothing(client, ctx):

@@ -49,9 +49,9 @@ def test_ip_and_envelope_facility_refusals(ctx, make_his, client):
     ip = next(r for r in body["tuChoi"] if r["maLoi"] == "4035")
     assert ip["sandboxCho"]["Địa chỉ đã đăng ký (mẫu 01/dk-ip-ctn)"] == "10.9.9.0/24"
     assert ip["sandboxThay"]["Địa chỉ gọi"]
-    client.post("/portal/login", data={"username": his.username, "password": his.password})
-    page = client.get("/portal/tu-choi")
-    assert page.status_code == 200 and "10.9.9.0/24" in page.text and "4035" in page.text
+    login = client.post("/portal/login", data={"username": his.username, "password": his.password})
+    assert login.status_code == 401 and "10.9.9.0/24" in login.text and "4035" in login.text   # told why …
+    assert client.get("/portal/tu-choi", follow_redirects=False).status_code == 302           # … and not let in
 
 
 def test_envelope_facility_and_certificates(ctx, his, make_his, credentials):
