@@ -125,6 +125,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     flask_app.register_blueprint(vneid_pages)
     from .web.home import blueprint as home
     flask_app.register_blueprint(home)
+    from .documents import blueprint as documents
+    flask_app.register_blueprint(documents)
     _install_plugins(app, ctx)
 
     if start_worker is None:

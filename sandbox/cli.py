@@ -361,6 +361,10 @@ def _give_way_to_workers(settings: Settings) -> None:
                    f"workers (nice {level}; SANDBOX_WEB_NICE=0 to keep them equal)")
 
 
+from .documents import rules_command  # noqa: E402 - the regulation calendar, a module of its own
+main.add_command(rules_command)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -204,13 +204,29 @@ def render_result(sub) -> dict:
     """The ketQuaTiepNhan answer for one submission (also used by the portal page)."""
     from ..pipeline.findings import Finding
     wire = lambda items: [Finding.from_json(f).to_wire() for f in items]  # noqa: E731
-    return {"maKetQua": ResultCode.OK.value, "maGiaoDich": sub.id, "trangThai": sub.status,
-            "loaiHoSo": sub.loai_ho_so, "chucNang": sub.endpoint,
-            "thoiGianTiepNhan": wire_time(sub.received_at),
-            "thoiGianXuLy": wire_time(sub.processed_at) if sub.processed_at else None,
-            "dsLoi": wire(sub.findings or []),
-            "dsHoSo": [{"maLk": r["maLk"], "trangThai": r["trangThai"], "xuLy": r["xuLy"],
-                        "dsLoi": wire(r["findings"])} for r in (sub.records or [])]}
+    answer = {"maKetQua": ResultCode.OK.value, "maGiaoDich": sub.id, "trangThai": sub.status,
+              "loaiHoSo": sub.loai_ho_so, "chucNang": sub.endpoint,
+              "thoiGianTiepNhan": wire_time(sub.received_at),
+              "thoiGianXuLy": wire_time(sub.processed_at) if sub.processed_at else None,
+              "dsLoi": wire(sub.findings or []),
+              "dsHoSo": [{"maLk": r["maLk"], "trangThai": r["trangThai"], "xuLy": r["xuLy"],
+                          "dsLoi": wire(r["findings"])} for r in (sub.records or [])]}
+    answer["phanHoiTuDong"] = feedback(sub.received_at, answer)
+    return answer
+
+
+def feedback(received_at, answer: dict) -> list[dict]:
+    """TT 12/2026/TT-BTC: by when the real gateway answers each class of finding present (6 h late
+    submission, 24 h structure and per-field format, 48 h summary/detail mismatch, 7 days content)."""
+    from datetime import timedelta
+    from ..pipeline.findings import FEEDBACK_HOURS, FEEDBACK_VI
+    classes = {f["nhomPhanHoi"] for f in answer["dsLoi"]} | \
+        {f["nhomPhanHoi"] for h in answer["dsHoSo"] for f in h["dsLoi"]}
+    return [{"nhom": c, "moTa": FEEDBACK_VI[c], "chamNhat": wire_time(as_utc(received_at) + timedelta(hours=FEEDBACK_HOURS[c])),
+             "canCu": "TT 12/2026/TT-BTC"} for c in FEEDBACK_HOURS if c in classes]
+
+
+RESULTS_KEPT_DAYS = 60   # BHXH guide of 07/01/2026 (calendar BHXH-PL01-2026): results viewable 60 days
 
 
 @recorded("result")
@@ -230,6 +246,11 @@ def result(maGiaoDich: str):
         if sub is None or sub.facility_code != caller.facility_code:
             raise NotFoundError(f"không có giao dịch {maGiaoDich} của cơ sở {caller.facility_code}",
                                 f"no transaction {maGiaoDich} for facility {caller.facility_code}")
+        if (ctx.clock.now() - as_utc(sub.received_at)).days >= RESULTS_KEPT_DAYS:
+            raise NotFoundError(f"giao dịch {maGiaoDich} đã quá {RESULTS_KEPT_DAYS} ngày: kết quả chỉ xem được "
+                                f"{RESULTS_KEPT_DAYS} ngày (hướng dẫn BHXH 07/01/2026)",
+                                f"transaction {maGiaoDich} is over {RESULTS_KEPT_DAYS} days old: results are kept "
+                                f"{RESULTS_KEPT_DAYS} days (BHXH guide of 07/01/2026)")
         answer = render_result(sub)
         lagging = (ctx.clock.now() - as_utc(sub.received_at)).total_seconds() < ctx.settings.fault_lag_seconds
         if fault == "status_lag" and lagging:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from ..reference import calendar
 from ..clock import VN_TZ, as_utc
 from ..context import Context
 from ..errors import AuthenticationError, AuthorisationError, InvalidInputError, NotFoundError
@@ -195,7 +196,8 @@ def link_card(ctx: Context, sess: Session, owner: str, key: str) -> dict:
 
 # --- health book ---------------------------------------------------------------------------------
 def book_gate(ctx: Context, owner: str) -> None:
-    """The refusals before the book opens: level 2, card in the wallet, consent given."""
+    """The refusals before the book opens: level 2, consent given, and — until QĐ 31/QĐ-BYT put every
+    patient in the Sổ SKĐT (01/01/2026) — a card in the wallet."""
     with ctx.db.read() as s:
         person = s.get(Citizen, owner)
         has_card = s.scalar(select(WalletCard.id).where(WalletCard.personal_id == owner).limit(1)) is not None
@@ -206,7 +208,7 @@ def book_gate(ctx: Context, owner: str) -> None:
             guardian_level = s.get(Citizen, person.guardian_id).vneid_level
     if (guardian_level if guardian_level is not None else person.vneid_level) < 2:
         raise AuthorisationError(code=RC.VNEID_LEVEL)
-    if not has_card:
+    if not has_card and not calendar.is_in_force("QD31-2026", _today(ctx)):   # QĐ 31: insured or not, from 2026
         raise AuthorisationError(code=RC.VNEID_NO_CARD)
     consent_holder = person.guardian_id or owner
     with ctx.db.read() as s:

@@ -31,6 +31,7 @@ from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, Si
 
 from ..clock import as_utc
 from ..reference.xmldsig import C14N_EXCLUSIVE, C14N_INCLUSIVE, DS, ENVELOPED, canonical_subtree
+from ..reference import calendar
 from ..result_codes import ResultCode as RC
 from .findings import WARNING, Finding, finding
 from .parsing import signxml_parser
@@ -157,11 +158,16 @@ def _verify(payload: bytes, root: etree._Element, ctx: StageContext) -> Signatur
     root_path = f"/{root.tag}"
     signatures = root.findall(".//ds:Signature", NS)
     if not signatures:
+        basis = calendar.document("ND188-SIGNING").cite   # signing compulsory from 01/01/2026
         if ctx.signature_policy == "pre2026":
-            return SignatureOutcome((finding(RC.SIG_UNSIGNED_ALLOWED, WARNING, xpath=f"{root_path}/CHUKYDONVI"),), root)
-        return _fail(RC.SIG_MISSING, "ký hồ sơ bằng chứng thư số đã đăng ký của cơ sở, đặt ds:Signature trong CHUKYDONVI",
-                     "sign with the facility's registered certificate, ds:Signature inside CHUKYDONVI",
-                     f"{root_path}/CHUKYDONVI")
+            return SignatureOutcome((finding(RC.SIG_UNSIGNED_ALLOWED, WARNING, xpath=f"{root_path}/CHUKYDONVI",
+                                             basis=basis),), root)
+        return SignatureOutcome((finding(
+            RC.SIG_MISSING, hint_vi="ký hồ sơ bằng chứng thư số đã đăng ký của cơ sở, đặt ds:Signature trong CHUKYDONVI "
+                                    "(NĐ 188/2025/NĐ-CP Đ69 k9; TT 12/2026/TT-BTC Đ9 k1)",
+            hint_en="sign with the facility's registered certificate, ds:Signature inside CHUKYDONVI "
+                    "(NĐ 188/2025/NĐ-CP Art. 69(9); TT 12/2026/TT-BTC Art. 9(1))",
+            xpath=f"{root_path}/CHUKYDONVI", basis=basis),), None)
     if len(signatures) > 1:
         places = ", ".join(root.getroottree().getpath(s) for s in signatures)
         return _fail(RC.SIG_SEVERAL, f"tìm thấy {len(signatures)} chữ ký: {places}",

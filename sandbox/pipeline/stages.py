@@ -8,7 +8,7 @@ checks.  Later issues register the signature, XSD and business-rule checks the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 
 from .findings import Finding
@@ -41,6 +41,7 @@ class StageContext:
     departments: frozenset[str] = frozenset()                    # department codes of the facility
     invalid_fields: frozenset[str] = frozenset()                 # fields of this HOSO that failed the XSD
     rules_mode: str = "documents"                                # documents | strict (SANDBOX_RULES)
+    as_of: date | None = None    # rehearsal: judge by the documents in force on this date, drafts included
 
 
 @dataclass(frozen=True)

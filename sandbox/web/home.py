@@ -18,7 +18,8 @@ LINKS = (("/portal/", "Cổng tiếp nhận — danh sách tiếp nhận của c
          ("/vneid/api/ui/", "Tài liệu API VNeID", "VNeID API"),
          ("/admin/api/ui/", "Tài liệu API quản trị (X-Admin-Token)", "admin API"),
          ("/so-y-te/", "Sở Y tế, BHXH tỉnh — bảng sẵn sàng, xác nhận, báo cáo", "province board"),
-         ("/so-y-te/api/ui/", "Tài liệu API của tỉnh", "province API"))
+         ("/so-y-te/api/ui/", "Tài liệu API của tỉnh", "province API"),
+         ("/van-ban", "Văn bản áp dụng — sandbox xét theo văn bản nào, từ ngày nào", "regulation calendar"))
 
 
 def is_page(path: str) -> bool:

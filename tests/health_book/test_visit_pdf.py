@@ -40,7 +40,7 @@ def _facility_name(ctx, code="58001") -> str:
 def test_every_form_of_care_renders_as_a_visit_record(ctx, an, population):
     facility = f"{_facility_name(ctx)} (58001)"
     for i, form in enumerate(FORMS):
-        episode = generate(40 + i, "58001", form, patient=AN, start=datetime(2026, 5, 1 + i, 7, 30))
+        episode = generate(40 + i, "58001", form, patient=AN, start=datetime(2026, 7, 1 + i, 7, 30))
         population.submit_ok(envelope("58001", [episode.documents()]))
     an.open_book()
     visits = an.get("/health-book/visits", nam=2026).json()["luotKham"]
@@ -54,7 +54,7 @@ def test_every_form_of_care_renders_as_a_visit_record(ctx, an, population):
         disposition = response.headers["content-disposition"]
         assert re.fullmatch(r'attachment; filename="so-suc-khoe_58001_\d\d-\d\d-2026_\d+\.pdf"', disposition)
         text = " ".join(_text(response.content, f"luot-kham-{lk['hinhThuc']}").split())
-        form_name = MA_LOAI_KCB.codes_on(datetime(2026, 5, 1).date())[lk["hinhThuc"]]
+        form_name = MA_LOAI_KCB.codes_on(datetime(2026, 7, 1).date())[lk["hinhThuc"]]
         seen_forms.add(lk["hinhThuc"])
         wire = lk["ngayVao"]
         expected = [

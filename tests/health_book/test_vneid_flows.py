@@ -33,11 +33,14 @@ def test_session_expires_on_the_sandbox_clock(ctx, an):
     assert code(an.get("/me")) == "4102"
 
 
-def test_annex3_without_card_then_wallet_then_annex2_consent(an):
+def test_annex3_without_card_then_wallet_then_annex2_consent(ctx, an):
+    assert code(an.get("/health-book")) == "4303"   # QĐ 31/QĐ-BYT: from 2026 no card is needed, only consent
+    admin.set_clock(ctx, "-400d")                    # before 2026 the book asked for a card in the wallet first
     book = an.get("/health-book")
     assert book.status_code == 403 and code(book) == "4302"
     assert book.json()["thongDiep"] == info(ResultCode.VNEID_NO_CARD).vi  # annex 3 step 4, word for word
     assert "chưa được tích hợp vào ví giấy tờ" in book.json()["thongDiep"]
+    admin.set_clock(ctx, "+0m")
     assert code(an.post("/wallet/bhyt", {"maThe": "DN4585800000001"})) == "4104"   # passcode first
     assert code(an.passcode("000000")) == "4103"
     assert an.passcode().status_code == 200
@@ -129,7 +132,7 @@ def test_guardian_manages_a_child_under_14(ctx, an, population):
     an.open_book()
     dependants = an.get("/me").json()["nguoiPhuThuoc"]  # the population already has his son Trần Minh Khôi
     assert {"soDinhDanh": child, "hoTen": "Trần Bảo Ngọc", "ngaySinh": "20240105"} in dependants
-    assert code(an.get("/health-book", cho=child)) == "4302"                # the child's card is not linked yet
+    assert an.get("/health-book", cho=child).status_code == 200             # QĐ 31: no card needed from 2026
     assert an.post("/wallet/bhyt", {"maThe": "TE1585800000777"}, cho=child).status_code == 200
     assert an.get("/health-book", cho=child).json()["trangThai"] == "SAN_SANG"
     [visit] = an.get("/health-book/visits", cho=child).json()["luotKham"]

@@ -1,7 +1,7 @@
 """Each business rule: the generated episode passes it, and a targeted change makes it fire."""
 
 import copy
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -105,6 +105,9 @@ BREAKERS = {
     "XML1-FAC-01": ("kham", {}, lambda t: None, {"facilities": {"58001": "suspended"}}),
     "STAFF-01": ("kham", {}, setv("XML2", "MA_BAC_SI", "999999/XX-CCHN"), {}),
     "DEPT-01": ("kham", {}, setv("XML1", "MA_KHOA", "K99"), {}),
+    "XML2-BEN-01": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "1.13"), {}),
+    "XML3-BEN-01": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "1.14"), {}),
+    "XML1-TIME-01": ("kham", {}, lambda t: None, {"as_of": date(2027, 1, 1)}),   # a draft: only when rehearsing
 }
 
 

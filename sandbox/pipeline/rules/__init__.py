@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable, Iterable
 
+from ...reference import calendar
 from ...result_codes import ResultCode as RC
 from ..findings import ERROR, WARNING, Finding, finding
 from ..parsing import Envelope, HoSo
 from ..stages import StageContext, hoso_check
-from .view import EpisodeView
+from .view import EpisodeView, judged_day
 
 log = logging.getLogger(__name__)
 ALL_PROFILES = ("QD130", "QD4750", "QD3176")
@@ -41,6 +43,7 @@ class Hit:
     detail_en: str = ""
     line: int | None = None
     uncertain: bool = False      # this value might be valid in a list the sandbox does not hold: CANH_BAO
+    basis: str = ""              # the document this hit was judged by, when the rule's own is not enough
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class Rule:
     profiles: tuple[str, ...]
     fn: Callable[[EpisodeView, StageContext], Iterable[Hit]] = field(repr=False)
     confidence: str = "official"
+    document: str = ""     # the calendar's id of the document it follows: the rule applies while it is in force
+
+    def in_force(self, judged: date | None, rehearsing: bool) -> bool:
+        return not self.document or (judged is not None and calendar.is_in_force(self.document, judged, rehearsing))
 
     def severity_in(self, mode: str) -> str:
         """The severity findings carry in a rules mode ("documents", the default, or "strict")."""
@@ -70,13 +77,17 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, vi: str, en: str, *, source: str, fields: tuple[str, ...], severity: str = ERROR,
-         profiles: tuple[str, ...] = ALL_PROFILES, confidence: str = "official"):
+         profiles: tuple[str, ...] = ALL_PROFILES, confidence: str = "official", document: str = ""):
+    """Register a rule; ``document`` (a regulation-calendar id) limits it to the episodes judged on a date
+    that document is in force, and its findings name it."""
     def register(fn):
         if id in RULES:
             raise ValueError(f"duplicate rule id {id}")
         if confidence not in CONFIDENCE:
             raise ValueError(f"{id}: confidence must be one of {', '.join(CONFIDENCE)}")
-        RULES[id] = Rule(id, severity, vi, en, source, fields, profiles, fn, confidence)
+        if document:
+            calendar.document(document)   # an unknown id fails at import, not on the first episode
+        RULES[id] = Rule(id, severity, vi, en, source, fields, profiles, fn, confidence, document)
         return fn
     return register
 
@@ -101,8 +112,11 @@ def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
     """Every rule that applies, except those reading a field the XSD refused (its value is unreliable)."""
     out: list[Finding] = []
     invalid = ctx.invalid_fields
+    judged, rehearsing = judged_day(view, ctx), ctx.as_of is not None
     for r in applicable(ctx):
         if invalid and invalid.intersection(r.fields):
+            continue
+        if r.document and not r.in_force(judged, rehearsing):
             continue
         try:
             hits = list(r.fn(view, ctx) or ())
@@ -116,7 +130,8 @@ def run_rules(view: EpisodeView, ctx: StageContext) -> list[Finding]:
             vi = f"{r.vi}: {hit.detail_vi}" if hit.detail_vi else r.vi
             en = f"{r.en}: {hit.detail_en}" if hit.detail_en else r.en
             own = WARNING if hit.uncertain and ctx.rules_mode != "strict" else severity
-            out.append(Finding(r.id, own, vi, en, hit.table, hit.xpath, hit.line, view.ma_lk, hit.value[:200]))
+            out.append(Finding(r.id, own, vi, en, hit.table, hit.xpath, hit.line, view.ma_lk, hit.value[:200],
+                               hit.basis or (calendar.document(r.document).cite if r.document else "")))
     return out
 
 
@@ -135,13 +150,17 @@ def rule_table_markdown() -> str:
              "nguồn / source | trường / fields | profiles |",
              "|---|---|---|---|---|---|---|---|"]
     for r in sorted(RULES.values(), key=lambda r: r.id):
+        dated = ""
+        if r.document:
+            doc = calendar.document(r.document)
+            dated = f" — **{doc.number}, từ {doc.in_force_from:%d/%m/%Y}**" + (" (dự thảo)" if doc.status == "draft" else "")
         lines.append(f"| `{r.id}` | {r.severity_in('documents')} / {r.severity_in('strict')} | {r.confidence} | {r.vi} | "
-                     f"{r.en} | {r.source} | {', '.join(r.fields)} | {', '.join(r.profiles)} |")
+                     f"{r.en} | {r.source}{dated} | {', '.join(r.fields)} | {', '.join(r.profiles)} |")
     return "\n".join(lines)
 
 
 def _load() -> None:
-    from . import amounts, dates, presence, identity, codes, registry  # noqa: F401
+    from . import amounts, benefit, dates, presence, identity, codes, registry, timing  # noqa: F401
 
 
 _load()

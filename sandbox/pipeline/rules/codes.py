@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from ...reference import calendar
 from ...reference import codelists as cl
 from . import Hit, rule
-from .view import EpisodeView, day
+from .view import EpisodeView, day, judged_day
 
 MAX_SECONDARY = 12
 
 
-def _coded(v: EpisodeView, table: str, name: str, codes: cl.CodeList):
-    when = day(v.xml1.get("NGAY_VAO"))
+def _coded(v: EpisodeView, ctx, table: str, name: str, codes: cl.CodeList):
+    when = judged_day(v, ctx)
     if when is None:
         return
     known = codes.codes_on(when)
@@ -18,14 +19,15 @@ def _coded(v: EpisodeView, table: str, name: str, codes: cl.CodeList):
         value = r.get(name)
         if value and value not in known:
             yield Hit(table, r.path(name), value, f"{value} không có trong danh mục {codes.name} ngày {when:%d/%m/%Y}",
-                      f"{value} is not in {codes.name} on {when}", r.line, uncertain=codes.uncertain(value))
+                      f"{value} is not in {codes.name} on {when}", r.line, uncertain=codes.uncertain(value),
+                      basis=codes.basis_on(when))
 
 
 def _code_rule(rid: str, table: str, name: str, codes: cl.CodeList, source: str):
     @rule(rid, f"{name} không thuộc danh mục hiện hành", f"{name} is not in the code list in force",
-          source=source, fields=(name, "NGAY_VAO"))
+          source=source + "; judged on NGAY_RA", fields=(name, "NGAY_RA", "NGAY_VAO"))
     def check(v, ctx):
-        yield from _coded(v, table, name, codes)
+        yield from _coded(v, ctx, table, name, codes)
     return check
 
 
@@ -43,33 +45,47 @@ for _rid, _table, _name, _codes in (
 @rule("XML1-ICD-01", "Mã bệnh chính / kèm theo không phải mã ICD-10 hợp lệ (hoặc quá 12 mã kèm theo)",
       "Main / secondary disease is not a valid ICD-10 code (or more than 12 secondary codes)",
       source=f"QĐ 130 Bảng 1 STT 27–28; {cl.ICD10_SOURCE}. A well-formed code outside the list held is only "
-             "a warning (it may be in the BYT list)", fields=("MA_BENH_CHINH", "MA_BENH_KT"))
+             "a warning (it may be in the BYT list); QĐ 4469 to 30/06/2026, TT 06/2026/TT-BYT from 01/07/2026 by NGAY_RA",
+      fields=("MA_BENH_CHINH", "MA_BENH_KT", "NGAY_RA", "NGAY_VAO"))
 def icd10(v, ctx):
     x = v.xml1
+    when = judged_day(v, ctx)
+    tt06 = when is not None and calendar.is_in_force("TT06-2026-ICD", when, ctx.as_of is not None)
+    basis = calendar.document("TT06-2026-ICD" if tt06 else "QD4469-2020").cite
     main = x.get("MA_BENH_CHINH").strip()
     status = cl.icd10_status(main) if main else "valid"
     if status != "valid":
-        yield Hit("XML1", x.path("MA_BENH_CHINH"), main, _icd_why(main, status), _icd_why_en(main, status), x.line,
-                  uncertain=status == "unknown")
+        yield Hit("XML1", x.path("MA_BENH_CHINH"), main, _icd_why(main, status, tt06), _icd_why_en(main, status, tt06),
+                  x.line, uncertain=status == "unknown", basis=basis)
     secondary = [c.strip() for c in x.get("MA_BENH_KT").split(";") if c.strip()]
     for status in ("malformed", "unknown"):
         bad = [c for c in secondary if cl.icd10_status(c) == status]
         if bad:
-            yield Hit("XML1", x.path("MA_BENH_KT"), ";".join(bad), _icd_why(", ".join(bad), status),
-                      _icd_why_en(", ".join(bad), status), x.line, uncertain=status == "unknown")
+            yield Hit("XML1", x.path("MA_BENH_KT"), ";".join(bad), _icd_why(", ".join(bad), status, tt06),
+                      _icd_why_en(", ".join(bad), status, tt06), x.line, uncertain=status == "unknown", basis=basis)
     if len(secondary) > MAX_SECONDARY:
         yield Hit("XML1", x.path("MA_BENH_KT"), str(len(secondary)), f"{len(secondary)} mã, tối đa 12",
                   f"{len(secondary)} codes, at most 12", x.line)
 
 
-def _icd_why(codes: str, status: str) -> str:
-    return (f"{codes} không có dạng mã ICD-10 (chữ cái + 2 chữ số, ví dụ J18.9)" if status == "malformed"
-            else f"{codes} không có trong danh mục ICD-10 sandbox đang giữ (kiểm tra với danh mục của Bộ Y tế)")
+def _icd_why(codes: str, status: str, tt06: bool = False) -> str:
+    if status == "malformed":
+        return f"{codes} không có dạng mã ICD-10 (chữ cái + 2 chữ số, ví dụ J18.9)"
+    if tt06:
+        return (f"{codes} không có trong danh mục ICD-10 sandbox đang giữ; lượt kết thúc từ 01/07/2026 theo danh mục của Bộ Y tế tại "
+                "TT 06/2026/TT-BYT, danh mục này sandbox chưa có nên chỉ cảnh báo (cột 26 – mã không dùng, cột 27 – "
+                "chỉ ghi nguyên nhân tử vong: chưa kiểm tra được)")
+    return f"{codes} không có trong danh mục ICD-10 sandbox đang giữ (kiểm tra với danh mục của Bộ Y tế)"
 
 
-def _icd_why_en(codes: str, status: str) -> str:
-    return (f"{codes} is not shaped like an ICD-10 code (letter + 2 digits, e.g. J18.9)" if status == "malformed"
-            else f"{codes} is not in the ICD-10 list the sandbox holds (check the BYT list)")
+def _icd_why_en(codes: str, status: str, tt06: bool = False) -> str:
+    if status == "malformed":
+        return f"{codes} is not shaped like an ICD-10 code (letter + 2 digits, e.g. J18.9)"
+    if tt06:
+        return (f"{codes} is not in the ICD-10 list the sandbox holds; an episode ending from 01/07/2026 is judged by "
+                "TT 06/2026/TT-BYT, whose list the sandbox does not hold, so only a warning (columns 26 – never valid – "
+                "and 27 – cause of death only – cannot be checked)")
+    return f"{codes} is not in the ICD-10 list the sandbox holds (check the BYT list)"
 
 
 @rule("XML1-PROV-01", "MATINH_CU_TRU không phải mã tỉnh hiện hành", "MATINH_CU_TRU is not a province code in force",

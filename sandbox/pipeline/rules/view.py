@@ -169,3 +169,13 @@ def money_equal(a: Decimal | None, b: Decimal | None, tolerance: Decimal = Decim
 
 def fmt(value: Decimal | None) -> str:
     return "" if value is None else format(value.quantize(Decimal("0.01")), "f")
+
+
+def judged_day(v, ctx) -> date | None:
+    """The date an episode is judged on (reference/calendar.py): the rehearsal date when one is set, else
+    the episode's end (NGAY_RA), else its start (NGAY_VAO)."""
+    if getattr(ctx, "as_of", None) is not None:
+        return ctx.as_of
+    x = v.xml1
+    return day(x.get("NGAY_RA")) or day(x.get("NGAY_VAO"))
+
