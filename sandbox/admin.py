@@ -23,7 +23,8 @@ def account_dict(a: Account) -> dict:
     return {"username": a.username, "facility": a.facility_code, "fullName": a.full_name, "kind": a.kind,
             "active": a.active, "locked": a.locked_until is not None,
             "lockedUntil": as_utc(a.locked_until).isoformat() if a.locked_until else None,
-            "allowedIps": [ip for ip in a.allowed_ips.split(",") if ip]}
+            "allowedIps": [ip for ip in a.allowed_ips.split(",") if ip],
+            "rehearseAsOf": a.rehearse_as_of.isoformat() if a.rehearse_as_of else None}
 
 
 def certificate_dict(c: Certificate, now=None) -> dict:
@@ -83,7 +84,9 @@ def add_account(ctx: Context, username: str, facility: str, password: str, full_
 
 
 def update_account(ctx: Context, username: str, *, active: bool | None = None, unlock: bool = False,
-                   allowed_ips=None, password: str | None = None) -> dict:
+                   allowed_ips=None, password: str | None = None, rehearse_as_of=False) -> dict:
+    """``rehearse_as_of``: a yyyy-mm-dd date (rehearse the regulation calendar as of then), None or "" to
+    stop rehearsing, False to leave it as it is."""
     from .security import hash_credential, md5_upper
     with ctx.db.session() as s:
         account = registry.require_account(s, username)
@@ -97,11 +100,26 @@ def update_account(ctx: Context, username: str, *, active: bool | None = None, u
             s.execute(delete(LoginThrottle).where(LoginThrottle.key.like(f"gateway|{username}|%")))
         if allowed_ips is not None:
             account.allowed_ips = registry.parse_ip_list(allowed_ips)
+        if rehearse_as_of is not False:
+            account.rehearse_as_of = _rehearsal_date(rehearse_as_of)
         if password is not None:
             if len(password) < 8:
                 raise InvalidInputError("mật khẩu cần tối thiểu 8 ký tự", "password needs at least 8 characters")
             account.password_hash = hash_credential(md5_upper(password), ctx.settings.password_hash_iterations)
         return account_dict(account)
+
+
+def _rehearsal_date(value):
+    from datetime import date
+    from .reference.calendar import UnknownDate, check_known
+    if not value:
+        return None
+    try:
+        return check_known(date.fromisoformat(str(value)[:10]))
+    except ValueError as exc:
+        if isinstance(exc, UnknownDate):
+            raise InvalidInputError(exc.args[0], exc.args[1]) from None
+        raise InvalidInputError("rehearseAsOf theo dạng yyyy-mm-dd", "rehearseAsOf as yyyy-mm-dd") from None
 
 
 def list_accounts(ctx: Context, facility: str | None = None) -> list[dict]:

@@ -154,7 +154,7 @@ def take_token(ctx: Context, username: str, password_md5: str, client_ip: str | 
         s.execute(delete(ApiToken).where(ApiToken.account_id == account.id, ApiToken.expires_at < now))
         s.add(ApiToken(digest=keyed_digest(settings.secret_key, access, id_token), account_id=account.id,
                        password_proof=keyed_digest(settings.secret_key, "pw", normalise_md5(password_md5)),
-                       issued_at=now, expires_at=expires))
+                       issued_at=now, expires_at=expires, client_ip=(client_ip or "")[:45]))
         return IssuedToken(access, id_token, account.username, expires)
 
 

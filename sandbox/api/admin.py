@@ -72,7 +72,7 @@ def add_account(body):
 def update_account(username, body):
     return admin.update_account(context(), username, active=body.get("active"),
                                 unlock=bool(body.get("unlock")), allowed_ips=body.get("allowedIps"),
-                                password=body.get("password"))
+                                password=body.get("password"), rehearse_as_of=body.get("rehearseAsOf", False))
 
 
 @answer_errors

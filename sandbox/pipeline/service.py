@@ -7,6 +7,7 @@ next ``process_pending`` (at start-up, by the worker or by the CLI) takes it ove
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from functools import lru_cache
@@ -60,6 +61,16 @@ def _build_context(ctx: Context, kind: str, profile: str, facility_code: str, ce
                         trusted_ca_pem=_trusted_ca(settings.trusted_ca_file))
 
 
+def _rehearsal(s, username: str):
+    """The account's rehearsal date of the regulation calendar (None: judge by each episode's own date)."""
+    from ..storage.models import Account
+    return s.scalar(select(Account.rehearse_as_of).where(Account.username == username))
+
+
+def _rehearsed(stage_ctx: StageContext, as_of) -> StageContext:
+    return stage_ctx if as_of is None else dataclasses.replace(stage_ctx, as_of=as_of)
+
+
 def process_submission(ctx: Context, submission_id: str, token: str | None = None) -> bool:
     """Process one submission; True when its verdict was stored by this call.
 
@@ -80,7 +91,8 @@ def _process_claimed(ctx: Context, submission_id: str, token: str) -> bool:
     try:
         with ctx.db.read() as s:   # one read transaction: the submission, certificates, registry, faults
             sub = repo.get_submission(s, submission_id)
-            stage_ctx = _stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code), s)
+            stage_ctx = _rehearsed(_stage_context(ctx, sub, find_certificates(s, facility_code=sub.facility_code), s),
+                                   _rehearsal(s, sub.username))
             payload, kind, username, facility = sub.payload, sub.kind, sub.username, sub.facility_code
             armed = faults.is_armed(s, username, facility) if kind == "HOSO" else False
         outcome = _judged(ctx, payload, stage_ctx, kind, username, facility, armed)
@@ -140,6 +152,7 @@ def process_batch(ctx: Context, ids: list[str], token: str) -> int:
             subs = {x.id: x for x in s.scalars(select(Submission).where(Submission.id.in_(ids)))}
             contexts: dict = {}
             armed: dict = {}
+            rehearsals: dict = {}
             work = []
             for sub in (subs[i] for i in ids if i in subs):
                 key = (sub.facility_code, sub.kind, sub.profile)
@@ -148,8 +161,10 @@ def process_batch(ctx: Context, ids: list[str], token: str) -> int:
                 who = (sub.username, sub.facility_code)
                 if sub.kind == "HOSO" and who not in armed:
                     armed[who] = faults.is_armed(s, *who)
-                work.append((sub.id, sub.payload, sub.kind, sub.username, sub.facility_code, contexts[key],
-                             armed.get(who, False)))
+                if sub.username not in rehearsals:
+                    rehearsals[sub.username] = _rehearsal(s, sub.username)
+                work.append((sub.id, sub.payload, sub.kind, sub.username, sub.facility_code,
+                             _rehearsed(contexts[key], rehearsals[sub.username]), armed.get(who, False)))
         outcomes = [(sid, _judged(ctx, payload, stage_ctx, kind, username, facility, is_armed))
                     for sid, payload, kind, username, facility, stage_ctx, is_armed in work]
         if ctx.settings.processing_delay_seconds:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
                         String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -53,6 +53,7 @@ class Account(Base):
     locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
     allowed_ips: Mapped[str] = mapped_column(Text, default="")  # comma-separated; empty = any
     created_at: Mapped[datetime] = mapped_column(TZ)
+    rehearse_as_of: Mapped[date | None] = mapped_column(Date, nullable=True)   # calendar judged as of this date
 
 
 class ApiToken(Base):
@@ -64,6 +65,7 @@ class ApiToken(Base):
     password_proof: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime] = mapped_column(TZ)
     expires_at: Mapped[datetime] = mapped_column(TZ)
+    client_ip: Mapped[str] = mapped_column(String(45), default="")   # the co-payment look-up binds to it
 
 
 class Certificate(Base):

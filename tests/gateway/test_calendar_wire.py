@@ -63,3 +63,21 @@ def test_the_page_api_and_cli_list_the_documents_in_force(client):
     refused = subprocess.run([sys.executable, "-m", "sandbox.cli", "rules", "--as-of", "2031-01-01"],
                              capture_output=True, text=True)
     assert refused.returncode == 2 and "31/12/2027" in refused.stderr
+
+
+def test_an_account_rehearses_a_later_date(ctx, his, client):
+    """The draft of the TT 48 replacement (3 hours) is off; an account rehearsing 2027-01-01 meets it."""
+    from fixtures.envelope import envelope
+    from fixtures.generator import generate
+    episode = lambda seed: envelope("58001", [generate(seed, "58001", "kham").documents()])  # noqa: E731
+    codes = lambda result: {e["maLoi"] for h in result["dsHoSo"] for e in h["dsLoi"]}       # noqa: E731
+    assert "XML1-TIME-01" not in codes(his.submit_ok(episode(21)))
+    headers = {"X-Admin-Token": ctx.settings.admin_token}
+    updated = client.patch(f"/admin/api/accounts/{his.username}", json={"rehearseAsOf": "2027-01-01"}, headers=headers)
+    assert updated.status_code == 200 and updated.json()["rehearseAsOf"] == "2027-01-01"
+    late = [e for h in his.submit_ok(episode(22))["dsHoSo"] for e in h["dsLoi"] if e["maLoi"] == "XML1-TIME-01"]
+    assert late and late[0]["mucDo"] == "CANH_BAO" and late[0]["nhomPhanHoi"] == "late"
+    refused = client.patch(f"/admin/api/accounts/{his.username}", json={"rehearseAsOf": "2035-01-01"}, headers=headers)
+    assert refused.status_code in (400, 422) and "31/12/2027" in refused.text
+    client.patch(f"/admin/api/accounts/{his.username}", json={"rehearseAsOf": None}, headers=headers)
+    assert "XML1-TIME-01" not in codes(his.submit_ok(episode(23)))
