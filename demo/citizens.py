@@ -22,6 +22,11 @@ PNEUMONIA = ("J18.9", "Viêm phổi, không đặc hiệu", "Sốt cao, ho, khó
 STOMACH = ("K29.7", "Viêm dạ dày, không đặc hiệu", "Đau thượng vị")
 DIARRHOEA = ("A09", "Tiêu chảy và viêm dạ dày - ruột do nhiễm trùng", "Đau bụng, tiêu chảy")
 BACK = ("M54.5", "Đau vùng thắt lưng", "Đau lưng")
+HIP = ("M16.1", "Thoái hóa khớp háng nguyên phát, hai bên", "Đau khớp háng, đi lại khó")
+MIEN = Person("Nguyễn Văn Miễn", True, date(1970, 4, 4), "058070000020", "5800000020", "DN4585800000020", "58",
+              ADDRESS, "0912000020")
+CHUA = Person("Trần Thị Chưa", False, date(1975, 5, 5), "058175000021", "5800000021", "DN4585800000021", "58",
+              ADDRESS, "0912000021")
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Visit:
     form: str
     start: datetime
     condition: tuple[str, str, str]
+    surgery: bool = False      # a hip replacement: about 10.6 M of co-payment on a DN4 card
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class DemoCitizen:
     visits: tuple[Visit, ...]
     guardian: str = ""
     vneid: bool = True
+    five_years_from: str = ""  # the card's ngayDu5Nam (co-payment exemption, NĐ 188/2025 Đ18 k2)
 
     def citizen_row(self) -> dict:
         p = self.person
@@ -50,7 +57,7 @@ class DemoCitizen:
         """The population's card row, valid from two years back (the visits' first year)."""
         p = self.person
         return card_row(p.card, p.personal_id, p.name, p.birth.strftime("%Y%m%d"), 1 if p.male else 2, today,
-                        address=p.address, valid_from=f"{today.year - 2}0101")
+                        address=p.address, valid_from=f"{today.year - 2}0101", five_years_from=self.five_years_from)
 
 
 def _on(today: date, years_ago: int, month: int, day: int, hour: int = 8) -> datetime:
@@ -87,6 +94,14 @@ def demo_citizens(today: date) -> list[DemoCitizen]:
             Visit("58001", "kham", _on(today, 1, 11, 5), COLD),
             Visit("58001", "kham", _recent(today, 15), DIARRHOEA),
         ), guardian="058085000001", vneid=False),
+        # the co-payment look-up (CV 1839): one who has reached the exemption this year, one who has not
+        DemoCitizen(MIEN, Traits(blood="B+", ethnicity="01", occupation="91", height=165, weight=70.0), (
+            Visit("58001", "noi_tru", _recent(today, 150), HIP, surgery=True),
+            Visit("58001", "noi_tru", _recent(today, 60), HIP, surgery=True),
+        ), vneid=False, five_years_from="20190101"),
+        DemoCitizen(CHUA, Traits(blood="A+", ethnicity="01", occupation="61", height=154, weight=52.0), (
+            Visit("58001", "noi_tru", _recent(today, 90), HIP, surgery=True),
+        ), vneid=False, five_years_from="20230101"),
     ]
 
 

@@ -100,7 +100,8 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
     for i, person in enumerate(people):
         for j, visit in enumerate(person.visits):
             submit(visit.facility, generate(seed * 1000 + i * 10 + j, visit.facility, visit.form, start=visit.start,
-                                            patient=person.person, traits=visit_traits(person, visit)))
+                                            patient=person.person, traits=visit_traits(person, visit),
+                                            surgery=visit.surgery))
     return {"facilitiesAdded": added, "accounts": accounts, "certificates": certs, "citizens": people,
             "transactions": transactions, "pkiDir": str(pki_dir)}
 

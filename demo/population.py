@@ -111,6 +111,18 @@ def population(today: date) -> tuple[list[dict], list[dict], list[Case]]:
     return citizens, cards, cases
 
 
+# The co-payment look-up's answers with the demo data (demo/citizens.py holds the co-paying visits).
+MCCT_CASES = (
+    ("200", "DN4585800000020", "Nguyễn Văn Miễn", "04/04/1970", "đủ 5 năm liên tục, lũy kế vượt 6 tháng lương cơ sở: có tiền miễn"),
+    ("200", "5800000021", "Trần Thị Chưa", "05/1975", "lũy kế chưa vượt ngưỡng, chưa đủ 5 năm: không miễn"),
+    ("204", "HC4585800000104", "Võ Thị Lan", "05/05/1975", "có thẻ, không có chi phí cùng chi trả (HTTP 200)"),
+    ("204", "DN4585800009999", "Không Có Thẻ", "1990", "không tìm thấy thẻ (HTTP 200)"),
+    ("400", "DN45858", "Trần Văn An", "01/02/1985", "maThe không đủ 10, 12 hoặc 15 ký tự"),
+    ("500", "TK4585800000019", "Tô Văn Hậu", "12/12/1993", "GhiChu \"Có lỗi hệ thống…\" (thẻ thử nghiệm)"),
+    ("401", "(bất kỳ)", "", "", "token sai, quá 10 phút hoặc gọi từ địa chỉ khác: HTTP 401, thân rỗng"),
+)
+
+
 def load_population(ctx: Context, facilities=("58001",)) -> list[Case]:
     today = ctx.clock.now().astimezone(VN_TZ).date()
     citizens, cards, cases = population(today)
@@ -134,13 +146,21 @@ def load_population(ctx: Context, facilities=("58001",)) -> list[Case]:
 def cards_command(as_json):
     """Thẻ thử nghiệm và mã kết quả tra cứu mà mỗi thẻ cho (KQNhanLichSuKCB2024)."""
     import json
-    ctx = Context.create(Settings.from_env())
-    _, _, cases = population(ctx.clock.now().astimezone(VN_TZ).date())
+    from datetime import datetime
+    try:
+        today = Context.create(Settings.from_env()).clock.now().astimezone(VN_TZ).date()
+    except Exception:  # noqa: BLE001 - no database yet: the cases need only a date
+        today = datetime.now(VN_TZ).date()
+    _, _, cases = population(today)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in cases], ensure_ascii=False, indent=2))
         return
     click.echo(f"Cán bộ tra cứu đã đăng ký: cccdCb={OFFICER[0]} hoTenCb=\"{OFFICER[1]}\"")
+    click.echo("KQNhanLichSuKCB2024 (tra cứu thẻ) và Lskcb2025 (lịch sử KCB, cùng mã kết quả):")
     click.echo(f"{'mã':<4} {'maThe':<16} {'hoTen':<18} {'ngaySinh':<11} trường hợp")
     for c in cases:
         note = "" if (c.cccd_cb, c.ho_ten_cb) == OFFICER else f" (cccdCb={c.cccd_cb}, hoTenCb={c.ho_ten_cb})"
         click.echo(f"{c.code:<4} {c.ma_the:<16} {c.ho_ten:<18} {c.ngay_sinh:<11} {c.label}{note}")
+    click.echo("\nTraCuuTienMCCT (tra cứu cùng chi trả, CV 1839) — MaKetQua:")
+    for code, ma_the, name, birth, label in MCCT_CASES:
+        click.echo(f"{code:<4} {ma_the:<16} {name:<18} {birth:<11} {label}")

@@ -7,7 +7,7 @@ number alone, before any registry look-up) → lookup officer (054, 055) → car
 → name (060, 061) → birth date (070) → registry faults (test cards: 100, 101, 500) → withdrawn (110)
 → reduced (120–124) → replaced (003, 004) → BQP/BCA (001, 002) → expired (010) → 000.
 
-``ngaySinh`` is accepted as ``ddMMyyyy`` (the official example, "05031994"), ``dd/MM/yyyy`` or ``yyyy``.
+``ngaySinh`` is accepted as ``ddMMyyyy`` (the official example, "05031994"), ``dd/MM/yyyy``, ``MM/yyyy`` or ``yyyy``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from sqlalchemy import bindparam, or_, select
 from .auth import Caller
 from .clock import VN_TZ, as_utc
 from .context import Context
+from .reference import calendar
 from .result_codes import CARD_CODES
 from .storage import people
 from .storage.models import Episode
 from .storage.prepared import Prepared, Record
 
-BIRTH = re.compile(r"^(?:(\d{2})/(\d{2})/(\d{4})|(\d{2})(\d{2})(\d{4})|(\d{4}))$")
+BIRTH = re.compile(r"^(?:(\d{2})/(\d{2})/(\d{4})|(\d{2})(\d{2})(\d{4})|(\d{4})|(\d{2})/(\d{4}))$")
 REDUCTION_CODE = {"moved_province": "121", "moved_within": "122", "reincreased": "123", "stopped": "124"}
 
 
@@ -55,7 +56,7 @@ def parameter_problems(req: CheckRequest) -> list[str]:
     if not req.ho_ten.strip():
         problems.append("hoTen: bắt buộc")
     if not BIRTH.match(req.ngay_sinh):
-        problems.append("ngaySinh: ddMMyyyy, dd/MM/yyyy hoặc yyyy")
+        problems.append("ngaySinh: ddMMyyyy, dd/MM/yyyy, MM/yyyy hoặc yyyy")
     if not req.ho_ten_cb.strip():
         problems.append("hoTenCb: bắt buộc")
     if not re.fullmatch(r"\d{12}", req.cccd_cb):
@@ -67,6 +68,8 @@ def _birth_matches(given: str, stored: str) -> bool:
     m = BIRTH.match(given)
     if m.group(7):
         return stored[:4] == m.group(7)
+    if m.group(8):   # MM/yyyy (Lskcb2025 and the co-payment look-up accept it)
+        return stored[:6] == f"{m.group(9)}{m.group(8)}"
     dd, mm, yyyy = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
     return stored == f"{yyyy}{mm}{dd}" or (stored[4:] == "0000" and stored[:4] == yyyy)
 
@@ -180,6 +183,25 @@ def _check_entry(username: str, checked_at, message: str, code: str) -> dict:
             "thongBao": message, "maLoi": code}
 
 
+IDENTIFIED = frozenset({"000", "001", "002", "003", "004", "010"})   # the card and its holder agree: history given
+
+
+def history_split(today: date) -> bool:
+    """CV 2746/BHXH-CNTT (regulation calendar): the card check answers dsLichSuKCB2018 null, the history
+    comes from Lskcb2025."""
+    return calendar.is_in_force("CV2746", today)
+
+
+def history_2025(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
+    """POST /api/egw/Lskcb2025: the visit history as the card check used to give it — the same card
+    decision (its maKetQua codes) and, for a card found, the accepted episodes of the person."""
+    today = ctx.clock.now().astimezone(VN_TZ).date()
+    code, card, _ = _decide(conn, req, caller, today)
+    info = CARD_CODES[code]
+    history = _history(conn, card) if code in IDENTIFIED else None
+    return {"maKetQua": code, "ghiChu": info.vi, "ghiChuEn": info.en, "dsLichSuKCB2025": history}
+
+
 def check(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
     """Decide, read the history and the card's earlier checks, then log this check — each statement
     on its own on the lookup connection ``conn`` (Database.lookup: the log line is committed without
@@ -199,7 +221,7 @@ def check(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
             "maTheCu": card.number if new else "", "maTheMoi": new.number if new else "",
             "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",
             "maDKBDMoi": new.ma_dkbd if new else "", "tenDKBDMoi": "",
-            "dsLichSuKCB2018": _history(conn, card)})
+            "dsLichSuKCB2018": None if history_split(today) else _history(conn, card)})
     earlier = people.log_check(conn, logged, caller.facility_code, caller.username, now, code, info.vi)
     body["dsLichSuKT2018"] = [_check_entry(caller.username, now, info.vi, code),
                               *(_check_entry(*c) for c in earlier)]

@@ -69,6 +69,7 @@ class Settings:
     display_profile: str = "immediate"        # immediate | realistic | late (24-hour display window)
     share_code_minutes: int = 15              # lifetime of a VNeID share code
     vneid_session_minutes: int = 30
+    mcct_per_minute: int = 60                 # co-payment look-ups per account and minute before it is restricted
     page_idle_minutes: int = 30               # portal / province page sessions end after this idle time …
     page_absolute_hours: float = 12.0         # … and this long after login, whatever the activity
     # Gateway refusals: HTTP 200 with the refusal in maKetQua (the official guides describe every

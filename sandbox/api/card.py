@@ -10,10 +10,22 @@ from ..result_codes import CARD_CODES
 from .common import client_ip, context
 
 
-def _refusal(code: str, detail_vi: str, detail_en: str) -> dict:
+def _refusal(code: str, detail_vi: str, detail_en: str, history: str = "dsLichSuKCB2018") -> dict:
     info = CARD_CODES[code]
-    return {"maKetQua": code, "ghiChu": f"{info.vi}: {detail_vi}", "ghiChuEn": f"{info.en}: {detail_en}",
-            "dsLichSuKCB2018": [], "dsLichSuKT2018": []}
+    out = {"maKetQua": code, "ghiChu": f"{info.vi}: {detail_vi}", "ghiChuEn": f"{info.en}: {detail_en}", history: None}
+    if history == "dsLichSuKCB2018":
+        out["dsLichSuKT2018"] = []
+    return out
+
+
+def _password_hash(value: str | None) -> str | None:
+    """The query's ``password``: the MD5 of the password (either case, as clients send it) or, as some
+    send it, the password itself."""
+    import re
+    from ..security import md5_upper
+    if not value or re.fullmatch(r"[0-9A-Fa-f]{32}", value):
+        return value
+    return md5_upper(value)
 
 
 def check_card(body=None, token=None, id_token=None, username=None, password=None):
@@ -21,23 +33,45 @@ def check_card(body=None, token=None, id_token=None, username=None, password=Non
                   token=token, id_token=id_token, username=username, password=password)
 
 
-def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, username=None, password=None) -> dict:
+def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, username=None, password=None,
+           look_up=card_check.check, history: str = "dsLichSuKCB2018") -> dict:
     """The look-up itself, from the call's headers (case-insensitive), the caller's address and the
-    JSON body — no Flask request needed (the fast path calls it directly).  One lookup connection
-    serves the token, the decision, the history and the log line."""
+    body — no Flask request needed (the fast path calls it directly).  One lookup connection serves the
+    token, the decision, the history and the log line.  ``look_up``: the card check, or Lskcb2025's history."""
     def work(conn) -> dict:
         try:
             caller = auth.authenticate(ctx, headers.get("accessToken") or token, headers.get("tokenId") or id_token,
-                                       headers.get("passwordHash") or password, ip, conn)
+                                       headers.get("passwordHash") or _password_hash(password), ip, conn)
         except SandboxError as exc:
-            return _refusal("401", exc.message_vi, exc.message_en)
+            return _refusal("401", exc.message_vi, exc.message_en, history)
         if username and username != caller.username:
-            return _refusal("401", f"username {username} khác tài khoản của token", "username is not the token's account")
+            return _refusal("401", f"username {username} khác tài khoản của token", "username is not the token's account",
+                            history)
         given = body if isinstance(body, dict) else {}
         req = card_check.CheckRequest(*(str(given.get(k) or "").strip()
                                         for k in ("maThe", "hoTen", "ngaySinh", "hoTenCb", "cccdCb")))
         problems = card_check.parameter_problems(req)
         if problems:
-            return _refusal("205", "; ".join(problems), "; ".join(problems))
-        return card_check.check(ctx, caller, req, conn)
+            return _refusal("205", "; ".join(problems), "; ".join(problems), history)
+        return look_up(ctx, caller, req, conn)
     return ctx.db.lookup(work)
+
+
+def history_2025(body=None, token=None, id_token=None, username=None, password=None):
+    """POST /api/egw/Lskcb2025 (CV 2746/BHXH-CNTT): a form-urlencoded body, the token in the query string.
+    A JSON body is refused with 205, as the real gateway refuses it (vendors' clients found out)."""
+    if flask.request.mimetype != "application/x-www-form-urlencoded":
+        return _refusal("205", "Lskcb2025 nhận thân application/x-www-form-urlencoded (maThe, hoTen, ngaySinh, hoTenCb, "
+                               "cccdCb); thân JSON bị cổng từ chối",
+                        "Lskcb2025 takes an application/x-www-form-urlencoded body; a JSON body is refused",
+                        "dsLichSuKCB2025")
+    form = body if isinstance(body, dict) else flask.request.form.to_dict()
+    return answer(context(), flask.request.headers, client_ip(), form, token=token, id_token=id_token,
+                  username=username, password=password, look_up=card_check.history_2025, history="dsLichSuKCB2025")
+
+
+def legacy_2019(body=None, **_query):
+    """POST /api/egw/KQNhanLichSuKCB2019: withdrawn; answered with HTTP 410 and where to go instead."""
+    return {"maKetQua": "410", "ghiChu": "KQNhanLichSuKCB2019 đã ngừng: tra cứu thẻ dùng KQNhanLichSuKCB2024, "
+                                         "lịch sử KCB dùng Lskcb2025 (CV 2746/BHXH-CNTT)",
+            "ghiChuEn": "KQNhanLichSuKCB2019 is withdrawn: card check KQNhanLichSuKCB2024, visit history Lskcb2025"}, 410

@@ -54,7 +54,8 @@ class Outcome:
 
 
 FACT_FIELDS = ("MA_THE_BHYT", "SO_CCCD", "HO_TEN", "NGAY_SINH", "NGAY_VAO", "NGAY_RA", "MA_LOAI_KCB",
-               "CHAN_DOAN_RV", "MA_BENH_CHINH", "MA_LOAI_RV", "KET_QUA_DTRI", "LY_DO_VV", "MA_CSKCB")
+               "CHAN_DOAN_RV", "MA_BENH_CHINH", "MA_LOAI_RV", "KET_QUA_DTRI", "LY_DO_VV", "MA_CSKCB",
+               "MA_DOITUONG_KCB", "T_BNCCT")   # the last two: the co-payment look-up (CV 1839)
 
 
 def _facts(hoso) -> dict:

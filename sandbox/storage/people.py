@@ -172,6 +172,15 @@ def _newest(cards: list[Record]) -> Record | None:
     return (current or cards or [None])[0]
 
 
+CARDS_BY = {column: Prepared(select(CARD).where(CARD.c[column] == bindparam("key")).order_by(CARD.c.valid_to.desc()))
+            for column in ("number", "bhxh_number", "personal_id")}
+
+
+def card_by_key(conn: Connection, key: str) -> Record | None:
+    """The card a 15-character card number, 10-digit BHXH number or 12-digit personal ID names."""
+    return _newest(CARDS_BY[_key_column(key)].all(conn, {"key": key}))
+
+
 def card_by_number(conn: Connection, number: str) -> Record | None:
     return CARD_QUERY.first(conn, {"key": number})
 

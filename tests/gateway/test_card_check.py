@@ -53,7 +53,8 @@ def test_history_comes_from_accepted_episodes_and_checks_are_logged(checker):
     episode = generate(9, "58001", "noi_tru", patient=patient)
     checker.submit_ok(envelope("58001", [episode.documents()]))
     first = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()
-    [visit] = first["dsLichSuKCB2018"]
+    assert first["dsLichSuKCB2018"] is None          # CV 2746: the history comes from Lskcb2025
+    [visit] = _history_2025(checker, CASES[0])["dsLichSuKCB2025"]
     x1 = episode.tables["XML1"][0]
     assert (visit["maHoSo"], visit["maCSKCB"], visit["ngayVao"], visit["ngayRa"]) == (
         episode.ma_lk, "58001", x1["NGAY_VAO"], x1["NGAY_RA"])
@@ -61,6 +62,13 @@ def test_history_comes_from_accepted_episodes_and_checks_are_logged(checker):
     second = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()
     assert len(second["dsLichSuKT2018"]) == 2
     assert second["dsLichSuKT2018"][0]["userKT"] == "58001_BV" and second["dsLichSuKT2018"][0]["maLoi"] == "000"
+
+
+def _history_2025(checker, case, **fields):
+    """Lskcb2025 as vendors' clients call it: the token in the query string, a form body."""
+    params = {"token": checker.tokens["accessToken"], "id_token": checker.tokens["tokenId"],
+              "username": checker.username, "password": checker.tokens["passwordHash"]}
+    return checker.client.post("/api/egw/Lskcb2025", params=params, data={**body(case), **fields}).json()
 
 
 def test_vendor_style_query_parameters(checker):
@@ -109,7 +117,7 @@ def test_history_finds_visits_under_an_earlier_card_of_the_same_bhxh_number(chec
     earlier = Person("Trần Văn An", True, date(1985, 2, 1), "", "5800000001", "HN2585800000001", "58", "Phan Rang", "")
     episode = generate(11, "58001", "kham", patient=earlier)
     checker.submit_ok(envelope("58001", [episode.documents()]))
-    [visit] = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()["dsLichSuKCB2018"]
+    [visit] = _history_2025(checker, CASES[0])["dsLichSuKCB2025"]
     assert visit["maHoSo"] == episode.ma_lk
 
 
