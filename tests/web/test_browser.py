@@ -104,9 +104,9 @@ def test_citizen_walks_every_flow(server, backend):
         shot(page, "01-trang-chu")
         page.get_by_role("link", name="Hồ sơ sức khỏe").click()
         page.get_by_role("link", name="Sổ sức khỏe điện tử").click()
-        assert "chưa được tích hợp vào ví giấy tờ" in page.inner_text("main")          # annex 3 step 4
-        shot(page, "02-chua-co-the")
-        page.get_by_role("link", name="Ví giấy tờ · Thêm thẻ BHYT").click()
+        assert "Vui lòng xác nhận" in page.inner_text("main")     # QĐ 31/QĐ-BYT: no card needed from 2026
+        shot(page, "02-xac-nhan-chua-co-the")
+        page.goto(server + "/vneid/vi-giay-to?them=1")                                  # the card, all the same
         _passcode(page)                                                                   # annex 3 step 6
         page.fill("input[name=maThe]", "5800000001")                                     # step 7
         page.get_by_role("button", name="Gửi yêu cầu").click()
@@ -143,7 +143,8 @@ def test_citizen_walks_every_flow(server, backend):
         page.get_by_role("link", name="Trần Gia Hân").click()
         assert "Bạn đang xem sổ của người phụ thuộc" in page.inner_text("body")
         page.get_by_role("link", name="Sổ sức khỏe điện tử").click()
-        page.get_by_role("link", name="Ví giấy tờ · Thêm thẻ BHYT").click()
+        child = page.url.split("cho=")[1].split("&")[0]
+        page.goto(server + f"/vneid/vi-giay-to?them=1&cho={child}")
         if page.locator("input[name=passcode]").count():
             _passcode(page)
         page.fill("input[name=maThe]", "TE1585800000140")
