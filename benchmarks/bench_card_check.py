@@ -1,8 +1,9 @@
-"""Benchmark (not a test): card look-ups over HTTP (POST /api/egw/KQNhanLichSuKCB2024, the path a HIS
-takes at reception) on a database of a province's year: 1,000,000 accepted episodes of 200,000 people,
-each with a card; wrk (C) as the load generator, 16 connections, 2 server processes, own database,
-free port.  Every look-up decides from indexed columns, reads the person's history and writes the
-check log.
+"""Benchmark (not a test): the three look-ups a HIS calls at reception, over HTTP — the card check
+(KQNhanLichSuKCB2024), the visit history (Lskcb2025, form body, token in the query string) and the
+co-payment look-up (TraCuuTienMCCT) — on a database of a province's year: 1,000,000 accepted episodes of
+200,000 people, each with a card; wrk (C) as the load generator, 16 connections, 2 server processes, own
+database, free port, 20 000 distinct people asked in turn.  Only correct answers count ("000" for the
+first two, MaKetQua "200" for the co-payment look-up): a refusal is counted apart, never as a look-up.
 
     python benchmarks/bench_card_check.py [--episodes 1000000] [--seconds 30] [--only sqlite|postgresql]
 """
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -97,7 +99,7 @@ def load(url: str, episodes: int) -> tuple[float, list[tuple[str, str, str]]]:
                         "admitted_at": at.strftime("%Y%m%d%H%M"), "discharged_at": at.strftime("%Y%m%d%H%M"),
                         "findings": [], "error_code": "",
                         "facts": {"CHAN_DOAN_RV": "Viêm dạ dày", "MA_LOAI_RV": "1", "KET_QUA_DTRI": "2",
-                                  "LY_DO_VV": "Đau bụng"}})
+                                  "LY_DO_VV": "Đau bụng", "MA_DOITUONG_KCB": "1.1", "T_BNCCT": "120000"}})
             if len(subs) >= 20000:
                 conn.execute(insert(Submission), subs)
                 conn.execute(insert(Episode), eps)
@@ -110,50 +112,75 @@ def load(url: str, episodes: int) -> tuple[float, list[tuple[str, str, str]]]:
     return time.monotonic() - started, cards
 
 
-def measure(name: str, url: str, episodes: int, seconds: int) -> dict:
+LOOK_UPS = {  # kind: (path, content type, what a correct answer contains (a Lua pattern))
+    "card": ("/api/egw/KQNhanLichSuKCB2024", "application/json", '"maKetQua": *"000"'),
+    "history": ("/api/egw/Lskcb2025", "application/x-www-form-urlencoded", '"maKetQua": *"000"'),
+    "copayment": ("/api/TraCuuCCT/TraCuuTienMCCT", "application/json", '"MaKetQua": *"200"'),
+}
+
+
+def _bodies(folder: str, kind: str, sample, username: str) -> str:
+    from urllib.parse import urlencode
+    names = []
+    for i, (number, full_name, birth) in enumerate(sample):
+        names.append(os.path.join(folder, f"{kind}{i}.body"))
+        fields = {"maThe": number, "hoTen": full_name, "ngaySinh": birth, "hoTenCb": OFFICER[1], "cccdCb": OFFICER[0]}
+        if kind == "copayment":
+            fields = {"username": username, "maThe": number, "hoTen": full_name, "ngaySinh": birth}
+        with open(names[-1], "w", encoding="utf-8") as fh:
+            fh.write(urlencode(fields) if kind == "history" else json.dumps(fields, ensure_ascii=False))
+    listing = os.path.join(folder, f"{kind}.txt")
+    with open(listing, "w") as fh:
+        fh.write("\n".join(names))
+    return listing
+
+
+def measure(name: str, url: str, episodes: int, seconds: int, kinds=tuple(LOOK_UPS)) -> list[dict]:
     load_s, cards = load(url, episodes)
-    env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external",
+    env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external", SANDBOX_MCCT_PER_MINUTE="1000000000",
                SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef", SANDBOX_PASSWORD_HASH_ITERATIONS="1000")
     port = free_port()
     server = serve(env, port, web=2)
     base = f"http://127.0.0.1:{port}"
+    rows = []
     try:
         key = httpx.post(base + "/api/token/take", data={"username": "58001_BV",
                                                          "password": md5_upper(PASSWORD)}).json()["APIKey"]
         headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
+        query = f"?token={key['access_token']}&id_token={key['id_token']}&username=58001_BV&password={md5_upper(PASSWORD)}"
         sample = random.Random(7).sample(cards, min(20000, len(cards)))
-        first = httpx.post(base + "/api/egw/KQNhanLichSuKCB2024", headers=headers, timeout=30, json={
-            "maThe": sample[0][0], "hoTen": sample[0][1], "ngaySinh": sample[0][2], "hoTenCb": OFFICER[1],
-            "cccdCb": OFFICER[0]}).json()
-        assert first["maKetQua"] == "000" and len(first["dsLichSuKCB2018"]) == PEOPLE_PER_EPISODES, first
-        folder = tempfile.mkdtemp(prefix="wrk-card-")
-        names = []
-        for i, (number, full_name, birth) in enumerate(sample):
-            names.append(os.path.join(folder, f"c{i}.json"))
-            with open(names[-1], "w", encoding="utf-8") as fh:
-                json.dump({"maThe": number, "hoTen": full_name, "ngaySinh": birth, "hoTenCb": OFFICER[1],
-                           "cccdCb": OFFICER[0]}, fh, ensure_ascii=False)
-        with open(os.path.join(folder, "bodies.txt"), "w") as fh:
-            fh.write("\n".join(names))
-        out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s", "-s",
-                              os.path.join(ROOT, "benchmarks", "wrk_post.lua"), base + "/api/egw/KQNhanLichSuKCB2024"],
-                             env=dict(env, WRK_AT=headers["accessToken"], WRK_IT=headers["tokenId"],
-                                      WRK_PW=headers["passwordHash"], WRK_BODIES=os.path.join(folder, "bodies.txt"),
-                                      WRK_CONTENT_TYPE="application/json", WRK_THREADS="2"),
-                             capture_output=True, text=True, check=True).stdout
+        number, full_name, birth = sample[0]
+        first = httpx.post(base + "/api/egw/Lskcb2025" + query, timeout=30, data={
+            "maThe": number, "hoTen": full_name, "ngaySinh": birth, "hoTenCb": OFFICER[1], "cccdCb": OFFICER[0]}).json()
+        assert first["maKetQua"] == "000" and len(first["dsLichSuKCB2025"]) == PEOPLE_PER_EPISODES, first
+        folder = tempfile.mkdtemp(prefix="wrk-lookup-")
+        for kind in kinds:
+            path, content_type, ok = LOOK_UPS[kind]
+            out = subprocess.run(
+                ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s", "-s",
+                 os.path.join(ROOT, "benchmarks", "wrk_post.lua"), base + path + (query if kind == "history" else "")],
+                env=dict(env, WRK_AT=headers["accessToken"], WRK_IT=headers["tokenId"], WRK_PW=headers["passwordHash"],
+                         WRK_BODIES=_bodies(folder, kind, sample, "58001_BV"), WRK_CONTENT_TYPE=content_type,
+                         WRK_THREADS="2", WRK_OK=ok),
+                capture_output=True, text=True, check=True).stdout
+            figures = wrk_figures(out)
+            refused = int(re.search(r"refused: (\d+)", out).group(1))
+            answered = figures["requests"] - refused
+            rows.append({"backend": name, "look_up": kind, "path": path, "episodes": episodes,
+                         "people": episodes // PEOPLE_PER_EPISODES, "load_s": round(load_s),
+                         "seconds": figures["duration_s"], "requests": figures["requests"], "refused": refused,
+                         "look_ups": answered, "per_s": round(answered / figures["duration_s"], 1),
+                         "p50_ms": figures["p50_ms"], "p99_ms": figures["p99_ms"]})
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         with engine.connect() as conn:
             logged = conn.execute(text("SELECT count(*) FROM card_check")).scalar()
-            valid = conn.execute(text("SELECT count(*) FROM card_check WHERE result_code = '000'")).scalar()
         engine.dispose()
+        for row in rows:
+            row["card_checks_logged"] = logged
     finally:
         server.terminate()
         server.wait(timeout=10)
-    figures = wrk_figures(out)
-    return {"backend": name, "episodes": episodes, "people": episodes // PEOPLE_PER_EPISODES, "load_s": round(load_s),
-            "seconds": figures["duration_s"], "look_ups": figures["requests"],
-            "per_s": round(figures["requests"] / figures["duration_s"], 1), "p50_ms": figures["p50_ms"],
-            "p99_ms": figures["p99_ms"], "logged": logged, "answered_000": valid}
+    return rows
 
 
 def main() -> None:
@@ -162,11 +189,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
+    runs = []
     if args.only in (None, "sqlite"):
-        print(json.dumps(measure("sqlite", f"sqlite:///{tempfile.mkdtemp()}/card.sqlite3", args.episodes,
-                                 args.seconds), ensure_ascii=False))
+        runs += measure("sqlite", f"sqlite:///{tempfile.mkdtemp()}/card.sqlite3", args.episodes, args.seconds)
     if args.only in (None, "postgresql"):
-        print(json.dumps(measure("postgresql", prepare_pg(), args.episodes, args.seconds), ensure_ascii=False))
+        runs += measure("postgresql", prepare_pg(), args.episodes, args.seconds)
+    for row in runs:
+        print(json.dumps(row, ensure_ascii=False))
 
 
 if __name__ == "__main__":

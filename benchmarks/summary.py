@@ -24,9 +24,6 @@ def run(script: str, *args: str) -> list[dict]:
     print(f"… {script} {' '.join(args)}", file=sys.stderr, flush=True)
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True, text=True,
                           check=True, cwd=ROOT)
-    def volume(found: dict, key: str) -> str:
-        n = max((r.get(key) or 0) for r in found.values()) if found else 0
-        return f"{n / 1e6:g} M" if n >= 1e6 else f"{n:,}".replace(",", " ")
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     for row in rows:
         row["_script"] = script
@@ -49,7 +46,9 @@ def table(results: list[dict]) -> str:
     bare = next((r for r in results if r["_script"] == "bench_pipeline.py" and r["stages"].startswith("bare")
                  and r["document"] == "outpatient"), {})
     http = pick("bench_submit_http.py", backend="postgresql")
-    card = {b: pick("bench_card_check.py", backend=b) for b in ("sqlite", "postgresql")}
+    card = {b: pick("bench_card_check.py", backend=b, look_up="card") for b in ("sqlite", "postgresql")}
+    history = {b: pick("bench_card_check.py", backend=b, look_up="history") for b in ("sqlite", "postgresql")}
+    copay = {b: pick("bench_card_check.py", backend=b, look_up="copayment") for b in ("sqlite", "postgresql")}
     book = {b: pick("bench_health_book.py", backend=b) for b in ("sqlite", "postgresql")}
     big = pick("bench_large_envelope.py", envelope="20 MB")
     board = {b: pick("bench_province_board.py", backend=b) for b in ("sqlite", "postgresql")}
@@ -68,6 +67,10 @@ def table(results: list[dict]) -> str:
          http.get("drain_after_load_s")),
         (f"card look-ups over HTTP, {volume(card, 'episodes')} episodes (/s), SQLite · PostgreSQL", "≥ 1 000", card["sqlite"].get("per_s"),
          card["postgresql"].get("per_s"), 1000, True),
+        ("… visit history Lskcb2025 (/s, \"000\" answers only), SQLite · PostgreSQL", "≥ 1 000", history["sqlite"].get("per_s"),
+         history["postgresql"].get("per_s"), 1000, True),
+        ("… co-payment look-up TraCuuTienMCCT (/s, MaKetQua 200 only), SQLite · PostgreSQL", "≥ 1 000",
+         copay["sqlite"].get("per_s"), copay["postgresql"].get("per_s"), 1000, True),
         (f"year of history via the VNeID API, {volume(book, 'entries_in_db')} entries, p95 ms, SQLite · PostgreSQL",
          "< 50",
          book["sqlite"].get("api_p95_ms"), book["postgresql"].get("api_p95_ms"), 50, False),

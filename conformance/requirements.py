@@ -34,6 +34,8 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {  # id: (Vietnamese, English)
     "QD3176:replacement": ("QĐ 3176: hồ sơ thay thế cùng MA_LK thay cho hồ sơ đã gửi", "A replacement with the same MA_LK"),
     "CV1923:card-check": ("CV 1923/BHXH-CNTT: tra cứu thẻ KQNhanLichSuKCB2024 bằng tài khoản của cơ sở",
                           "Card look-up KQNhanLichSuKCB2024 with the facility's account"),
+    "CV2746:history": ("CV 2746/BHXH-CNTT: lịch sử KCB qua Lskcb2025 (tra cứu thẻ trả dsLichSuKCB2018 null)",
+                       "Visit history through Lskcb2025 (the card check answers dsLichSuKCB2018 null)"),
     "CV1923:ip": ("CV 1923/BHXH-CNTT: địa chỉ IP kết nối đã đăng ký", "The connecting IP address is registered"),
     "CV3190:api": ("CV 3190/CV 1245: giao thức token, gửi hồ sơ, mã kết quả", "Token, submission protocol, result codes"),
 }

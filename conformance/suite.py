@@ -116,6 +116,25 @@ def card_checked_first(ev: Evidence):
                    f"{len(missing)} patients were not looked up before check-in", [missing[0].submission_id])
 
 
+@flow.check("HIS-FLOW-06", title="Lịch sử KCB đọc từ Lskcb2025, không từ tra cứu thẻ",
+            title_en="The visit history is read from Lskcb2025, not from the card check",
+            requirements=("CV2746:history",))
+def history_from_lskcb2025(ev: Evidence):
+    """Since CV 2746/BHXH-CNTT the card check answers dsLichSuKCB2018 null: a HIS that shows a history at
+    reception must call Lskcb2025 (form body, token in the query string) — a call the gateway answered
+    with a card code, not refused for its token (401) or its parameters (205)."""
+    looked_up = [x for x in ev.exchanges if x.operation == "card_check"]
+    if not looked_up:
+        raise Skip("chưa tra cứu thẻ nào trong phiên", "no card look-up in the session yet")
+    read = [x for x in ev.exchanges if x.operation == "history_2025" and x.ma_ket_qua not in ("", "401", "205")]
+    if not read:
+        raise Fail(f"{len(looked_up)} lần tra cứu thẻ nhưng chưa lần nào đọc lịch sử KCB qua Lskcb2025",
+                   f"{len(looked_up)} card look-ups but the history was never read from Lskcb2025",
+                   [f"exchange {looked_up[0].id}"])
+    return Outcome("pass", f"{len(read)} lần đọc lịch sử qua Lskcb2025", f"{len(read)} history reads from Lskcb2025",
+                   (f"exchange {read[0].id}",))
+
+
 @flow.check("HIS-FLOW-03", title="Gửi hồ sơ trong thời hạn sau NGAY_RA", title_en="Episode sent within the allowed time after NGAY_RA",
             requirements=("QD2733:D4.k5dd", "QD2733:D5.b6"))
 def sent_in_time(ev: Evidence):

@@ -109,19 +109,51 @@ class FacilityUser(HttpUser):
 
 
 class ReceptionUser(FacilityUser):
-    """The morning rush at the reception desk: card look-ups (1.25) and check-ins (1)."""
+    """The morning rush at the reception desk, per patient as a HIS does it in 2026: the card check and the
+    visit history (Lskcb2025, since CV 2746 a call of its own) for every patient (1.25 each), a check-in
+    (1), and at the cashier the co-payment look-up for one patient in four (0.25)."""
+
+    def _person(self):
+        i = STATE["pools"].index(self.pool) * setup.CITIZENS_PER_FACILITY + next(_turn) % setup.CITIZENS_PER_FACILITY
+        return setup.citizen(i)
+
+    def _card_fields(self, p) -> dict:
+        return {"maThe": p.card, "hoTen": p.name, "ngaySinh": f"{p.birth:%d/%m/%Y}", "hoTenCb": setup.OFFICER[1],
+                "cccdCb": setup.OFFICER[0]}
 
     @task(5)
     def card_lookup(self):
-        i = STATE["pools"].index(self.pool) * setup.CITIZENS_PER_FACILITY + next(_turn) % setup.CITIZENS_PER_FACILITY
-        p = setup.citizen(i)
-        body = {"maThe": p.card, "hoTen": p.name, "ngaySinh": f"{p.birth:%d/%m/%Y}", "hoTenCb": setup.OFFICER[1],
-                "cccdCb": setup.OFFICER[0]}
-        with self.client.post("/api/egw/KQNhanLichSuKCB2024", json=body, headers=self.headers, name="card look-up",
-                              catch_response=True) as r:
+        with self.client.post("/api/egw/KQNhanLichSuKCB2024", json=self._card_fields(self._person()),
+                              headers=self.headers, name="card look-up", catch_response=True) as r:
             code = r.json().get("maKetQua") if r.status_code == 200 else None
             if code != "000":
                 r.failure(f"card look-up answered {code}")
+
+    @task(5)
+    def history(self):
+        query = {"token": self.headers.get("accessToken", ""), "id_token": self.headers.get("tokenId", ""),
+                 "username": self.pool.username, "password": self.md5}
+        with self.client.post("/api/egw/Lskcb2025", params=query, data=self._card_fields(self._person()),
+                              name="visit history Lskcb2025", catch_response=True) as r:
+            code = r.json().get("maKetQua") if r.status_code == 200 else None
+            if code != "000":
+                r.failure(f"Lskcb2025 answered {code}")
+
+    @task(1)
+    def copayment(self):
+        p = self._person()
+        body = {"username": self.pool.username, "maThe": p.card, "hoTen": p.name, "ngaySinh": f"{p.birth:%d/%m/%Y}"}
+        for attempt in (1, 2):       # its sessions last 10 minutes: a 401 takes a new token, once
+            with self.client.post("/api/TraCuuCCT/TraCuuTienMCCT", json=body, headers=self.headers,
+                                  name="co-payment TraCuuTienMCCT", catch_response=True) as r:
+                if r.status_code == 401 and attempt == 1:
+                    r.success()
+                    self.login()
+                    continue
+                code = r.json().get("MaKetQua") if r.content else None
+                if code not in ("200", "204"):
+                    r.failure(f"TraCuuTienMCCT answered HTTP {r.status_code} {code}")
+                return
 
     @task(4)
     def checkin(self):

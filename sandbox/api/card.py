@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import flask
 
-from .. import auth, card_check
+from .. import auth, card_check, exchanges
 from ..errors import SandboxError
 from ..result_codes import CARD_CODES
+from ..security import keyed_digest
 from .common import client_ip, context
 
 
@@ -51,10 +52,19 @@ def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, userna
         req = card_check.CheckRequest(*(str(given.get(k) or "").strip()
                                         for k in ("maThe", "hoTen", "ngaySinh", "hoTenCb", "cccdCb")))
         problems = card_check.parameter_problems(req)
-        if problems:
-            return _refusal("205", "; ".join(problems), "; ".join(problems), history)
-        return look_up(ctx, caller, req, conn)
+        out = _refusal("205", "; ".join(problems), "; ".join(problems), history) if problems else \
+            look_up(ctx, caller, req, conn)
+        if caller.session_id:   # the facility's certification session logs its look-ups (HIS-FLOW-02, -05)
+            exchanges.record(ctx, caller.facility_code, session_id=caller.session_id, username=caller.username,
+                             operation=OPERATION[history], http_status=200, ma_ket_qua=str(out.get("maKetQua", "")),
+                             token_digest=keyed_digest(ctx.settings.secret_key, headers.get("accessToken") or token or "",
+                                                       headers.get("tokenId") or id_token or ""),
+                             subject=req.ma_the[:100])
+        return out
     return ctx.db.lookup(work)
+
+
+OPERATION = {"dsLichSuKCB2018": "card_check", "dsLichSuKCB2025": "history_2025"}
 
 
 def history_2025(body=None, token=None, id_token=None, username=None, password=None):
@@ -66,8 +76,13 @@ def history_2025(body=None, token=None, id_token=None, username=None, password=N
                         "Lskcb2025 takes an application/x-www-form-urlencoded body; a JSON body is refused",
                         "dsLichSuKCB2025")
     form = body if isinstance(body, dict) else flask.request.form.to_dict()
-    return answer(context(), flask.request.headers, client_ip(), form, token=token, id_token=id_token,
-                  username=username, password=password, look_up=card_check.history_2025, history="dsLichSuKCB2025")
+    return history_answer(context(), flask.request.headers, client_ip(), form, token=token, id_token=id_token,
+                          username=username, password=password)
+
+
+def history_answer(ctx, headers, ip: str | None, body, **query) -> dict:
+    """Lskcb2025 on the fast path (a form body already parsed; the query's token parameters)."""
+    return answer(ctx, headers, ip, body, **query, look_up=card_check.history_2025, history="dsLichSuKCB2025")
 
 
 def legacy_2019(body=None, **_query):

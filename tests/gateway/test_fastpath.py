@@ -62,6 +62,31 @@ def test_card_look_ups_answer_alike(both, population_cards):
         assert fast == other and len(checks[1]) - len(checks[0]) in (0, 1), card
 
 
+def test_history_and_co_payment_look_ups_answer_alike(both, population_cards, monkeypatch):
+    """Lskcb2025 (form, token in the query) and TraCuuTienMCCT (JSON, headers) take the fast path and answer
+    as connexion does, refusals and the empty 401 included."""
+    his, slow = both
+    taken = []
+    original = fastpath.FastPath._answer
+    monkeypatch.setattr(fastpath.FastPath, "_answer", lambda self, *a: taken.append(a[0]) or original(self, *a))
+    query = {"token": his.tokens["accessToken"], "id_token": his.tokens["tokenId"], "username": his.username,
+             "password": his.tokens["passwordHash"]}
+    for card, name, birth in (("DN4585800000001", "Trần Văn An", "02/1985"), ("DN4585800009999", "Không Có", "1990"),
+                              ("12345", "X", "1985")):
+        form = {"maThe": card, "hoTen": name, "ngaySinh": birth, **OFFICER}
+        fast = his.client.post("/api/egw/Lskcb2025", params=query, data=form)
+        other = slow.post("/api/egw/Lskcb2025", params=query, data=form)
+        assert fast.status_code == other.status_code and fast.json() == other.json(), card
+        body = {"username": his.username, "maThe": card, "hoTen": name, "ngaySinh": birth}
+        fast = his.client.post("/api/TraCuuCCT/TraCuuTienMCCT", json=body, headers=his.tokens)
+        other = slow.post("/api/TraCuuCCT/TraCuuTienMCCT", json=body, headers=his.tokens)
+        assert fast.status_code == other.status_code and fast.json() == other.json(), card
+    bad = dict(his.tokens, tokenId="x" * 32)
+    fast = his.client.post("/api/TraCuuCCT/TraCuuTienMCCT", json={**body, "maThe": "DN4585800000001"}, headers=bad)
+    assert fast.status_code == 401 and fast.content == b"" and "content-type" not in fast.headers
+    assert len(taken) == 7
+
+
 def test_odd_bodies_are_left_to_connexion(his, monkeypatch):
     taken = []
     monkeypatch.setattr(fastpath.FastPath, "_answer", lambda self, *a: taken.append(a[0]))
@@ -95,7 +120,7 @@ def test_card_look_ups_run_in_at_most_lookup_threads_threads(monkeypatch):
     from sandbox.settings import Settings
     running, most, lock = [0], [0], threading.Lock()
 
-    def slow_answer(self, route, scope, headers, data):
+    def slow_answer(self, route, scope, headers, data, query=None):
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])

@@ -94,6 +94,9 @@ def test_without_a_host_the_suite_runs_on_a_sandbox_of_its_own(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     assert "own sandbox: http://127.0.0.1:" in run.stderr and "ĐẠT / PASS" in run.stderr
     assert (tmp_path / "load.sqlite3").exists()
+    stats = _rows(tmp_path / "reception_stats.csv")      # the 2026 reception: card, history, co-payment
+    for name in ("card look-up", "visit history Lskcb2025", "checkIn"):
+        assert int(stats[name]["Request Count"]) > 0 and stats[name]["Failure Count"] == "0", name
 
 
 def test_a_threshold_fails_the_run(sandbox, tmp_path):
