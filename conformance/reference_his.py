@@ -33,6 +33,7 @@ DEFECTS: dict[str, tuple[str, frozenset[str]]] = {  # name: (what it does wrong,
     "no_checkin": ("không gửi check-in XML0", frozenset({"HIS-FLOW-01"})),
     "no_card_check": ("không tra cứu thẻ trước khi tiếp đón", frozenset({"HIS-FLOW-02", "HIS-FLOW-06"})),
     "no_history": ("không đọc lịch sử KCB qua Lskcb2025 (CV 2746)", frozenset({"HIS-FLOW-06"})),
+    "copayment_no_retry": ("bỏ tra cứu cùng chi trả khi gặp 401 thân rỗng", frozenset({"HIS-FLOW-07"})),
     "wrong_totals": ("tổng tiền thuốc XML1 sai (nội trú ban ngày)", frozenset({"HIS-FORM-05", "HIS-RES-03"})),
     "no_replacement": ("không gửi hồ sơ thay thế khi sửa", frozenset({"HIS-FLOW-04"})),
     "duplicate_loop": ("gửi lặp một hồ sơ đã được chấp nhận", frozenset({"HIS-RES-04"})),
@@ -46,7 +47,7 @@ VARIANTS: dict[str, str] = {
 COMBINATIONS: tuple[tuple[str, ...], ...] = (("resign",), ("resign", "blind_retry"))   # in the mutation table too
 # With every envelope refused for its signature, what still passes: resending after a fault, renewing the
 # token, no duplicate loop, reading the history (Lskcb2025), and the attestations; everything that needs an accepted episode does not.
-SIGNATURE_DEFECT_PASSES = frozenset({"HIS-RES-01", "HIS-RES-02", "HIS-RES-04", "HIS-FLOW-06"} | {f"HIS-ATT-0{i}" for i in range(1, 7)})
+SIGNATURE_DEFECT_PASSES = frozenset({"HIS-RES-01", "HIS-RES-02", "HIS-RES-04", "HIS-FLOW-06", "HIS-FLOW-07"} | {f"HIS-ATT-0{i}" for i in range(1, 7)})
 ATTESTATIONS = {f"HIS-ATT-0{i}": text for i, text in enumerate((
     "Quầy tiếp đón có đầu đọc thẻ Căn cước gắn chip và máy quét mã QR VNeID",
     "Đã phân công nhân lực CNTT và lâm sàng; bác sĩ đã được tập huấn ghi tóm tắt hồ sơ bệnh án",
@@ -166,6 +167,18 @@ class ReferenceHis:
             "maThe": p.card, "hoTen": p.name, "ngaySinh": p.birth.strftime("%d/%m/%Y"), "hoTenCb": self.officer[0],
             "cccdCb": self.officer[1]})
 
+    def copayment(self, episode) -> dict:
+        """TraCuuTienMCCT at the cashier: MaKetQua decides; an empty 401 takes a new token and asks once more."""
+        p = episode.patient
+        body = {"username": self.username, "maThe": p.card, "hoTen": p.name, "ngaySinh": p.birth.strftime("%d/%m/%Y")}
+        for attempt in (1, 2):
+            response = self.http.post("/api/TraCuuCCT/TraCuuTienMCCT", headers=self.headers, json=body)
+            if response.status_code == 401 and attempt == 1 and "copayment_no_retry" not in self.defects:
+                self.take_token()
+                continue
+            return response.json() if response.content else {}
+        return {}
+
     def check_in(self, episode) -> None:
         document = row_document("XML0", [checkin_row(episode)])
         response = self._post("/api/qd130/checkInKcbQd3176", self._signed_form(document, "0"))
@@ -227,6 +240,8 @@ class ReferenceHis:
                 self.card_check(episode)
                 if "no_history" not in self.defects:
                     self.history(episode)
+            if i == 0:
+                self.copayment(episode)
             if "no_checkin" not in self.defects:
                 self.check_in(episode)
             self.send(episode, resend_rejected=True)

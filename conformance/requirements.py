@@ -36,6 +36,8 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {  # id: (Vietnamese, English)
                           "Card look-up KQNhanLichSuKCB2024 with the facility's account"),
     "CV2746:history": ("CV 2746/BHXH-CNTT: lịch sử KCB qua Lskcb2025 (tra cứu thẻ trả dsLichSuKCB2018 null)",
                        "Visit history through Lskcb2025 (the card check answers dsLichSuKCB2018 null)"),
+    "CV1839:mcct": ("CV 1839/CNTT-PM: tra cứu tiền cùng chi trả TraCuuTienMCCT (MaKetQua quyết định; 401 thân rỗng)",
+                    "Co-payment look-up TraCuuTienMCCT (MaKetQua decides; an empty 401)"),
     "CV1923:ip": ("CV 1923/BHXH-CNTT: địa chỉ IP kết nối đã đăng ký", "The connecting IP address is registered"),
     "CV3190:api": ("CV 3190/CV 1245: giao thức token, gửi hồ sơ, mã kết quả", "Token, submission protocol, result codes"),
 }

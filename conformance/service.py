@@ -23,7 +23,8 @@ PROFILES = ("QD130", "QD4750", "QD3176")
 # What the session provokes, in order: each fault waits for some calls of its kind, then fires.
 PROVOCATIONS = ({"fault": "burst_503", "remaining": 1, "wait": 1},
                 {"fault": "reject_once", "remaining": 1, "wait": 2},
-                {"fault": "token_refused", "remaining": 1, "wait": 5})
+                {"fault": "token_refused", "remaining": 1, "wait": 5},
+                {"fault": "copayment_401", "remaining": 1, "wait": 0})
 
 
 def issuer(ctx: Context) -> cert.Issuer:

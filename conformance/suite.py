@@ -135,6 +135,28 @@ def history_from_lskcb2025(ev: Evidence):
                    (f"exchange {read[0].id}",))
 
 
+@flow.check("HIS-FLOW-07", title="Tra cứu cùng chi trả: 401 thân rỗng thì lấy token mới rồi hỏi lại; 204 không phải lỗi",
+            title_en="Co-payment look-up: an empty 401 takes a new token and asks again; 204 is not an error",
+            requirements=("CV1839:mcct",))
+def copayment_handled(ev: Evidence):
+    """The session answers the first TraCuuTienMCCT with HTTP 401 and an empty body (fault copayment_401): the
+    HIS must read the status, not a body, take a new token and ask again — answered MaKetQua 200 or 204."""
+    calls = [x for x in ev.exchanges if x.operation == "copayment"]
+    if not calls:
+        raise Skip("chưa tra cứu cùng chi trả (TraCuuTienMCCT) trong phiên", "no co-payment look-up in the session yet")
+    provoked = next((x for x in calls if x.fault == "copayment_401"), None)
+    if provoked is None:
+        raise Skip("sandbox chưa trả 401 cho lần tra cứu nào", "the sandbox has not answered a 401 yet")
+    again = [y for y in calls if y.id > provoked.id and y.ma_ket_qua in ("200", "204")
+             and y.token_digest != provoked.token_digest]
+    if not again:
+        raise Fail("sau 401 (thân rỗng) không lấy token mới và tra cứu lại thành công",
+                   "after the empty 401 no new token was taken and the look-up never answered 200/204",
+                   [f"exchange {provoked.id}"])
+    return Outcome("pass", f"tra lại bằng token mới, MaKetQua {again[0].ma_ket_qua}",
+                   f"asked again with a new token, MaKetQua {again[0].ma_ket_qua}", (f"exchange {again[0].id}",))
+
+
 @flow.check("HIS-FLOW-03", title="Gửi hồ sơ trong thời hạn sau NGAY_RA", title_en="Episode sent within the allowed time after NGAY_RA",
             requirements=("QD2733:D4.k5dd", "QD2733:D5.b6"))
 def sent_in_time(ev: Evidence):

@@ -15,6 +15,7 @@ A fault comes from (first match wins):
 | ``maintenance`` | every call | HTTP 503, "bảo trì hệ thống" |
 | ``peak_1001`` | submissions | ``1001`` file over the peak-hour limit, nothing stored |
 | ``reject_once`` | processing | the first HOSO is rejected with ``SBX-001`` — must be resent |
+| ``copayment_401`` | co-payment look-ups | HTTP 401, empty body — take a new token and ask again |
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("peak_1001", SUBMISSION, 1, "1001 giờ cao điểm", "1001 at peak hours"),
     Profile("reject_once", "processing", 1, "từ chối có chủ đích một hồ sơ (SBX-001) để kiểm tra việc gửi lại",
             "reject one episode on purpose (SBX-001) to test the resend"),
+    Profile("copayment_401", "copayment", 1, "tra cứu cùng chi trả trả HTTP 401 thân rỗng (phiên 10 phút hết hạn)",
+            "the co-payment look-up answers HTTP 401 with an empty body (its 10-minute session ended)"),
 )}
+COPAYMENT = "copayment"
 
 
 def applies(profile: Profile, operation: str) -> bool:

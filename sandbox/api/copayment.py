@@ -15,7 +15,7 @@ from datetime import timedelta
 import flask
 from sqlalchemy import select
 
-from .. import auth, copayment
+from .. import auth, copayment, exchanges, faults
 from ..card_check import BIRTH, _birth_matches, normalise_name
 from ..clock import VN_TZ, as_utc
 from ..errors import SandboxError
@@ -64,9 +64,26 @@ def look_up(body=None):
                                                 headers.get("tokenId", "")))).one()
     except SandboxError:
         return flask.Response(b"", 401)
+    out = _judged(ctx, caller, headers, ip, body, issued_at, issued_to)
+    if caller.session_id:   # a certification session logs the look-up (HIS-FLOW-07)
+        status = out.status_code if isinstance(out, flask.Response) else out[1]
+        exchanges.record(ctx, caller.facility_code, session_id=caller.session_id, username=caller.username,
+                         operation=faults.COPAYMENT, http_status=status,
+                         ma_ket_qua="" if isinstance(out, flask.Response) else out[0]["MaKetQua"],
+                         token_digest=keyed_digest(ctx.settings.secret_key, headers.get("accessToken", ""),
+                                                   headers.get("tokenId", "")),
+                         fault=flask.g.get("copayment_fault", ""))
+    return out
+
+
+def _judged(ctx, caller, headers, ip, body, issued_at, issued_to):
     now = ctx.clock.now()
     if now - as_utc(issued_at) > SESSION or (issued_to or "") != (ip or ""):
         return flask.Response(b"", 401)                     # 10-minute session, bound to the address
+    if faults.pending(ctx, caller.username, caller.facility_code, faults.COPAYMENT, headers.get(faults.HEADER),
+                      caller.fault_armed) == "copayment_401":
+        flask.g.copayment_fault = "copayment_401"
+        return flask.Response(b"", 401)
     given = body if isinstance(body, dict) else {}
     username = str(given.get("username") or "").strip()
     ma_the = "".join(str(given.get("maThe") or "").split())
