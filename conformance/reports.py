@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from sandbox.tables import append_row
+
 from .runner import canonical
 
 STYLE = {"pass": "#1e7b34", "fail": "#b3261e", "skip": "#8a6d00", "omit": "#666", "error": "#6a1b9a"}
@@ -80,17 +82,17 @@ def to_xlsx(report: dict) -> bytes:
     ws = wb.active
     ws.title = "Danh mục kiểm tra"
     s = report["session"]
-    ws.append(["Báo cáo kiểm tra sẵn sàng liên thông dữ liệu KCB (QĐ 2733)"])
-    ws.append(["Cơ sở", s["facility"], "Phần mềm", f"{s['software']} {s['version']}", "Nhà cung cấp", s["vendor"]])
-    ws.append(["Bộ kiểm tra", f"{report['suite']['id']} {report['suite']['version']}", "Mã băm", report["suite"]["hash"],
+    append_row(ws, ["Báo cáo kiểm tra sẵn sàng liên thông dữ liệu KCB (QĐ 2733)"])
+    append_row(ws, ["Cơ sở", s["facility"], "Phần mềm", f"{s['software']} {s['version']}", "Nhà cung cấp", s["vendor"]])
+    append_row(ws, ["Bộ kiểm tra", f"{report['suite']['id']} {report['suite']['version']}", "Mã băm", report["suite"]["hash"],
                "Kết quả chung", report["outcomeVi"]])
-    ws.append([])
-    ws.append(["Mã", "Nhóm", "Kiểm tra", "Yêu cầu", "Bắt buộc", "Kết quả", "Giải thích"])
+    append_row(ws, [])
+    append_row(ws, ["Mã", "Nhóm", "Kiểm tra", "Yêu cầu", "Bắt buộc", "Kết quả", "Giải thích"])
     for cell in ws[5]:
         cell.font = Font(bold=True)
     fills = {"pass": "C8E6C9", "fail": "FFCDD2", "skip": "FFF9C4", "error": "E1BEE7", "omit": "EEEEEE"}
     for c in report["checks"]:
-        ws.append([c["id"], c["group"], c["title"], ", ".join(c["requirements"]), "x" if c["required"] else "",
+        append_row(ws, [c["id"], c["group"], c["title"], ", ".join(c["requirements"]), "x" if c["required"] else "",
                    c["outcomeVi"], c["message"]])
         ws.cell(ws.max_row, 6).fill = PatternFill("solid", fgColor=fills[c["outcome"]])
     for column, width in zip("ABCDEFG", (14, 8, 60, 30, 9, 16, 70)):

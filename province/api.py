@@ -7,7 +7,7 @@ import flask
 from sandbox.api.admin import admin_only
 from sandbox.api.common import answer_errors, client_ip, context
 
-from . import board, campaign, detail, periodic, settings as province_settings, signoff, users
+from . import board, campaign, detail, periodic, permissions, settings as province_settings, signoff, users
 
 
 def check_bearer(token, required_scopes=None):
@@ -101,6 +101,7 @@ def get_settings():
 
 @answer_errors
 def put_settings(body):
+    permissions.require(_who(), "settings")
     names = {"windowDays": "window_days", "graceDays": "grace_days", "graceThreshold": "grace_threshold",
              "campaignStart": "campaign_start", "campaignEnd": "campaign_end"}
     return province_settings.update(context(), _who().province_code,

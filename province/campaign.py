@@ -21,6 +21,7 @@ from sandbox.errors import InvalidInputError
 from sandbox.reference.facilities import districts
 from sandbox.storage.models import CampaignTarget, Citizen, ReportFiling, VneidAccount, WalletCard
 
+from . import permissions
 from . import settings as province_settings
 from sandbox.tables import Table, read_csv
 from .users import ProvinceCaller
@@ -41,6 +42,7 @@ def province_districts(province_code: str) -> dict:
 # --- targets ---------------------------------------------------------------------------------------
 def load_targets(ctx: Context, who: ProvinceCaller, data: bytes | str) -> dict:
     """Replace the province's targets with the CSV's (all or nothing; see TEMPLATE)."""
+    permissions.require(who, "targets")
     reader = read_csv(data)
     known = province_districts(who.province_code)
     rows, seen = [], set()
@@ -247,6 +249,7 @@ def schedule(ctx: Context, who: ProvinceCaller) -> list[dict]:
 
 
 def file_report(ctx: Context, who: ProvinceCaller, kind: str, label: str) -> dict:
+    permissions.require(who, "file_report")
     p = period(ctx, who, kind, label)
     with ctx.db.session() as s:
         existing = s.scalars(select(ReportFiling).where(ReportFiling.province_code == who.province_code,

@@ -23,6 +23,7 @@ from sandbox.storage.models import Episode, Facility, PeriodicNote
 
 from sandbox.tables import Table, read_csv
 from .users import ProvinceCaller, facility_in_scope
+from . import permissions
 
 FORMS = {  # QĐ 2733 Đ8's six forms ← MA_LOAI_KCB (domain.md §5.3); the grouping is UNCONFIRMED
     "kham": ("Khám ngoại trú", ("01", "05", "10", "11", "12", "13", "15", "16")),
@@ -74,6 +75,7 @@ def counts(ctx: Context, who: ProvinceCaller, label: str) -> dict[str, dict[str,
 
 def declare_visits(ctx: Context, who: ProvinceCaller, label: str, data: bytes | str) -> dict:
     """The facilities' own visit counts for the period (CSV), replacing what was declared before."""
+    permissions.require(who, "declare_visits")
     bounds(label)
     reader = read_csv(data)
     declared: dict[str, dict[str, int]] = {}
@@ -113,6 +115,7 @@ def _note(ctx: Context, who: ProvinceCaller, label: str, facility_code: str, **v
 
 def save_notes(ctx: Context, who: ProvinceCaller, label: str, difficulties: str, proposals: str,
                facility_code: str = "") -> dict:
+    permissions.require(who, "periodic_notes")
     bounds(label)
     if facility_code:
         facility_in_scope(ctx, who, facility_code)

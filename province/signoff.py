@@ -20,11 +20,12 @@ from conformance import service as certification
 from conformance.suite import ATTESTED, RETIRED_VERSIONS
 from sandbox.clock import as_utc
 from sandbox.context import Context
-from sandbox.errors import AuthorisationError, ConflictError, InvalidInputError, NotFoundError
+from sandbox.errors import ConflictError, InvalidInputError, NotFoundError
 from sandbox.result_codes import ResultCode as RC
 from sandbox.storage.models import Attestation, IssuedCertificate, SignOff
 
 from .users import ProvinceCaller, facility_in_scope
+from . import permissions
 
 STATEMENT_TYPE = "skdt-province-signoff+jwt"
 DECISIONS = {"ready": "Xác nhận sẵn sàng", "refused": "Chưa đạt"}
@@ -52,9 +53,7 @@ def missing_attestations(ctx: Context, session_id: str) -> list[str]:
 def decide(ctx: Context, who: ProvinceCaller, facility_code: str, decision: str, reason: str = "") -> dict:
     """Sở Y tế decides (the seed plans give it the readiness decision); BHXH tỉnh reads and reports."""
     facility = facility_in_scope(ctx, who, facility_code)
-    if who.organisation != "SYT":
-        raise AuthorisationError("chỉ Sở Y tế xác nhận cơ sở sẵn sàng; BHXH tỉnh theo dõi bảng và báo cáo",
-                                 "only the Sở Y tế signs facilities off; BHXH tỉnh reads the board and reports")
+    permissions.require(who, "sign_off")
     if decision not in DECISIONS:
         raise InvalidInputError("quyết định là ready (sẵn sàng) hoặc refused (chưa đạt)", "decision: ready or refused")
     reason = (reason or "").strip()

@@ -13,7 +13,7 @@ from sandbox.errors import InvalidInputError, SandboxError
 from sandbox.web import page_sessions
 from sandbox.web.vneid_pages import bounded_int
 
-from . import board, campaign, charts, detail, periodic, settings as province_settings, signoff, users
+from . import board, campaign, charts, detail, periodic, permissions, settings as province_settings, signoff, users
 from .exports import board_table, facility_tables
 from sandbox.tables import MIME, to_csv, to_pdf, to_xlsx
 
@@ -298,6 +298,7 @@ def settings_page():
     if flask.request.method == "POST":
         form = flask.request.form
         try:
+            permissions.require(who, "settings")
             values = {}
             for name in ("window_days", "grace_days"):
                 if form.get(name, "").strip():

@@ -37,6 +37,24 @@ def cell(value):
     return "" if value is None else value
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # what a spreadsheet may read as the start of a formula
+
+
+def csv_safe(value):
+    """A text that would start a formula in Excel gets a leading apostrophe in CSV (OWASP's advice): a
+    facility's HIS name or MA_LK cannot become a live formula in the Sở Y tế's spreadsheet."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def append_row(ws, values) -> None:
+    """``ws.append`` for every xlsx writer: a text that starts like a formula is stored as text, never as
+    a formula (openpyxl reads "=…" as one)."""
+    ws.append(list(values))
+    for c in ws[ws.max_row]:
+        if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+            c.data_type = "s"
+
+
 def read_csv(data: bytes | str) -> list[dict]:
     """The rows of an uploaded CSV (UTF-8, with or without BOM); anything else a coded refusal."""
     from sandbox.errors import InvalidInputError
@@ -56,19 +74,19 @@ def to_xlsx(tables: list[Table]) -> bytes:
     wb.remove(wb.active)
     for i, table in enumerate(tables, start=1):
         ws = wb.create_sheet((table.sheet or f"Bang {i}")[:31])
-        ws.append([table.title])
+        append_row(ws, [table.title])
         ws["A1"].font = Font(bold=True, size=13)
         if table.note:
-            ws.append([table.note])
-        ws.append([label for _, label in table.columns])
+            append_row(ws, [table.note])
+        append_row(ws, [label for _, label in table.columns])
         header_row = ws.max_row
         for c in ws[header_row]:
             c.font = Font(bold=True)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            ws.append(table.cells(row))
+            append_row(ws, table.cells(row))
         if table.totals:
-            ws.append(table.cells(table.totals))
+            append_row(ws, table.cells(table.totals))
             for c in ws[ws.max_row]:
                 c.font = Font(bold=True)
         for col, (key, label) in enumerate(table.columns, start=1):
@@ -83,11 +101,11 @@ def to_xlsx(tables: list[Table]) -> bytes:
 def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([label for _, label in table.columns])
+    writer.writerow([csv_safe(label) for _, label in table.columns])
     for row in table.rows:
-        writer.writerow(table.cells(row))
+        writer.writerow([csv_safe(v) for v in table.cells(row)])
     if table.totals:
-        writer.writerow(table.cells(table.totals))
+        writer.writerow([csv_safe(v) for v in table.cells(table.totals)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

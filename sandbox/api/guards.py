@@ -1,7 +1,9 @@
 """ASGI middleware guarding every request before connexion sees it.
 
 Control characters in the path (``%0A``, ``%0D``, ``%00`` …) are refused with 2051: connexion's
-router and Flask's disagree on such paths, which ended in a 500.
+router and Flask's disagree on such paths, which ended in a 500.  Repeated slashes are collapsed before
+anything routes (``//admin/api/clock`` ended in a 500 too), and a JSON body holding a number of more than
+``MAX_NUMBER_DIGITS`` digits is refused with 2051 before any parser meets it.
 
 Bodies over the request limit are answered with code 1001, cleanly.
 
@@ -21,11 +23,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 
 from ..result_codes import ResultCode
 from .common import refusal_body, refusal_status
 
+MAX_NUMBER_DIGITS = 1000        # a JSON number longer than this is refused (Python's int stops at 4 300 digits)
+_DIGITS = bytes(0x31 if 0x30 <= b <= 0x39 else 0x30 for b in range(256))   # digit → "1", else "0"
+_RUN = b"1" * (MAX_NUMBER_DIGITS + 1)
+
+
+def has_long_number(body: bytes) -> bool:
+    """A run of more than MAX_NUMBER_DIGITS digits, found in linear time (translate, then a substring search:
+    no regular expression, whose backtracking over many near-long runs would be quadratic)."""
+    return len(body) > MAX_NUMBER_DIGITS and body.translate(_DIGITS).find(_RUN) >= 0
+SLASHES = re.compile(r"/{2,}")
 DRAIN_FACTOR = 4                 # discard up to 4 × the limit before giving up on reading
 DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB
 
@@ -64,6 +77,11 @@ class BodyLimit:
                 return await self._refuse(scope, send)
             chunks.append(body)
         body = b"".join(chunks)
+        kind = next((v for k, v in headers if k == b"content-type"), b"")
+        if b"json" in kind.lower() and has_long_number(body):
+            return await _answer(scope, send, self.settings, ResultCode.FIELD_MISSING,
+                                 f"số trong JSON dài quá {MAX_NUMBER_DIGITS} chữ số",
+                                 f"a JSON number longer than {MAX_NUMBER_DIGITS} digits")
         replay = [{"type": "http.request", "body": body, "more_body": False}]
 
         async def replayed():
@@ -104,8 +122,19 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": data})
 
 
+async def _answer(scope, send, settings, code: ResultCode, vi: str, en: str) -> None:
+    data = json.dumps(refusal_body(code, vi, en), ensure_ascii=False).encode()
+    status = refusal_status(code, settings, scope.get("path", ""))
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
 class PathGuard:
-    """Refuse paths carrying control characters (decoded), with a coded answer instead of a 500."""
+    """Refuse paths carrying control characters (decoded), with a coded answer instead of a 500, and read
+    every path with its repeated slashes collapsed (``//admin/api/clock`` is ``/admin/api/clock``, and
+    guarded as such): one normal form for every router and guard after this one."""
 
     def __init__(self, app, settings):
         self.app = app
@@ -115,13 +144,9 @@ class PathGuard:
         query = scope.get("query_string", b"") or b""
         if scope["type"] == "http" and (any(ord(c) < 32 or ord(c) == 127 for c in scope.get("path", ""))
                                         or b"%00" in query or b"\x00" in query):
-            body = refusal_body(ResultCode.FIELD_MISSING, "đường dẫn chứa ký tự điều khiển",
-                                "the path contains control characters")
-            data = json.dumps(body, ensure_ascii=False).encode()
-            status = refusal_status(ResultCode.FIELD_MISSING, self.settings, scope.get("path", ""))
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                                    (b"content-length", str(len(data)).encode())]})
-            await send({"type": "http.response.body", "body": data})
-            return
+            return await _answer(scope, send, self.settings, ResultCode.FIELD_MISSING, "đường dẫn chứa ký tự điều khiển",
+                                 "the path contains control characters")
+        if scope["type"] == "http" and "//" in scope.get("path", ""):
+            path = SLASHES.sub("/", scope["path"])
+            scope = dict(scope, path=path, raw_path=path.encode("utf-8"))
         await self.app(scope, receive, send)

@@ -1,0 +1,32 @@
+"""Unauthenticated 500s fixed as a class (issue 23, finding 6): paths are normalised once (repeated
+slashes collapsed before any router or guard), and a JSON number longer than 1 000 digits is refused with
+2051 before any parser meets it — on every JSON route."""
+
+import pytest
+
+LONG = "9" * 4400
+
+
+@pytest.mark.parametrize("path", ["//admin/api/clock", "//vneid/api/me", "//so-y-te/api/board",
+                                  "//api/qd130/ketQuaTiepNhan", "/api//qd130//ketQuaTiepNhan"])
+def test_double_slashes_are_the_same_path_and_guarded_as_such(client, path):
+    answer = client.get("http://testserver" + path)          # not "//admin…": a client reads that as a host
+    assert answer.status_code < 500, answer.text[:300]
+    single = client.get("http://testserver/" + "/".join(p for p in path.split("/") if p))
+    assert answer.status_code == single.status_code
+
+
+@pytest.mark.parametrize("path", ["/vneid/api/login", "/conformance/api/certificates/verify", "/so-y-te/api/token",
+                                  "/api/egw/KQNhanLichSuKCB2024", "/api/TraCuuCCT/TraCuuTienMCCT"])
+def test_a_number_of_4400_digits_is_refused_cleanly(client, path):
+    answer = client.post(path, content=('{"soDinhDanh": ' + LONG + ', "token": ' + LONG + '}').encode(),
+                         headers={"Content-Type": "application/json"})
+    assert answer.status_code < 500 and answer.json()["maLoi"] == "2051", answer.text[:300]
+    assert "1000 chữ số" in answer.json()["thongDiep"]
+
+
+def test_ordinary_numbers_and_base64_bodies_pass(client, his):
+    from tests.plugins.gateway import episode_envelope, signed, b64
+    form = his.form(signed(episode_envelope("58001", seed=2), his.credential))
+    answer = client.post("/api/qd130/guiHoSoXmlQD3176", json=form, headers=his.tokens).json()
+    assert answer["maKetQua"] == "200", answer
