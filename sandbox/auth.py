@@ -39,6 +39,8 @@ class Caller:
     facility_code: str
     fault_armed: bool | None = None
     session_id: str | None = None
+    token_issued_at: datetime | None = None   # the token's issue and address (the co-payment look-up's session)
+    token_ip: str = ""
 
 
 def ip_allowed(allowed: str, client_ip: str | None) -> bool:
@@ -163,7 +165,8 @@ def _token_query():
     facility's open certification session (built once; only the digest is bound per call)."""
     open_session = open_session_ids(Account.facility_code).limit(1).scalar_subquery()
     return (select(ApiToken.expires_at, ApiToken.password_proof, Account.id, Account.username, Account.facility_code,
-                   Account.active, Account.allowed_ips, Facility.status, AccountFault.username, open_session)
+                   Account.active, Account.allowed_ips, Facility.status, AccountFault.username, open_session,
+                   ApiToken.issued_at, ApiToken.client_ip)
             .join(Account, Account.id == ApiToken.account_id)
             .join(Facility, Facility.code == Account.facility_code)
             .outerjoin(AccountFault, AccountFault.username == Account.username)
@@ -193,7 +196,8 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
         raise AuthenticationError("accessToken/tokenId không do cổng cấp hoặc không khớp nhau",
                                   "accessToken/tokenId were not issued here or do not belong together",
                                   code=RC.TOKEN_INVALID, facts=_token_facts(access_token, id_token))
-    expires_at, proof_stored, account_id, username, facility_code, active, allowed_ips, status, fault_user, session_id = row
+    (expires_at, proof_stored, account_id, username, facility_code, active, allowed_ips, status, fault_user, session_id,
+     issued_at, issued_ip) = row
     if as_utc(expires_at) <= now:
         raise AuthenticationError(f"token hết hạn lúc {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
                                   f"token expired at {as_utc(expires_at):%Y-%m-%d %H:%M} UTC",
@@ -212,7 +216,8 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                       "expected": {"passwordHash": "MD5 chữ in hoa của đúng mật khẩu đã dùng để lấy token này"}})
     _check_standing(Standing(username, facility_code, active, status, allowed_ips), client_ip)
     return Caller(account_id, username, facility_code,
-                  fault_armed=fault_user is not None or session_id is not None, session_id=session_id)
+                  fault_armed=fault_user is not None or session_id is not None, session_id=session_id,
+                  token_issued_at=issued_at, token_ip=issued_ip or "")
 
 
 def _token_facts(access_token: str | None, id_token: str | None) -> dict:

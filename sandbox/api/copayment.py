@@ -13,7 +13,6 @@ from collections import defaultdict, deque
 from datetime import timedelta
 
 import flask
-from sqlalchemy import select
 
 from .. import auth, copayment, exchanges, faults
 from ..card_check import BIRTH, _birth_matches, normalise_name
@@ -21,7 +20,6 @@ from ..clock import VN_TZ, as_utc
 from ..errors import SandboxError
 from ..security import keyed_digest
 from ..storage import people
-from ..storage.models import ApiToken
 from .common import client_ip, context
 
 SESSION = timedelta(minutes=10)
@@ -55,17 +53,16 @@ def _dmy(value: str) -> str:
 def look_up(body=None):
     ctx = context()
     headers, ip = flask.request.headers, client_ip()
-    try:
-        caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
-                                   headers.get("passwordHash"), ip)
-        with ctx.db.read() as s:
-            issued_at, issued_to = s.execute(select(ApiToken.issued_at, ApiToken.client_ip).where(
-                ApiToken.digest == keyed_digest(ctx.settings.secret_key, headers.get("accessToken", ""),
-                                                headers.get("tokenId", "")))).one()
-    except SandboxError:
-        return flask.Response(b"", 401)
-    out = _judged(ctx, caller, headers, ip, body, issued_at, issued_to)
-    if caller.session_id:   # a certification session logs the look-up (HIS-FLOW-07)
+
+    def work(conn):   # one lookup connection: the token, the card, the co-payments
+        try:
+            caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
+                                       headers.get("passwordHash"), ip, conn)
+        except SandboxError:
+            return None, flask.Response(b"", 401)
+        return caller, _judged(ctx, caller, headers, ip, body, conn)
+    caller, out = ctx.db.lookup(work)
+    if caller is not None and caller.session_id:   # a certification session logs the look-up (HIS-FLOW-07)
         status = out.status_code if isinstance(out, flask.Response) else out[1]
         exchanges.record(ctx, caller.facility_code, session_id=caller.session_id, username=caller.username,
                          operation=faults.COPAYMENT, http_status=status,
@@ -76,9 +73,9 @@ def look_up(body=None):
     return out
 
 
-def _judged(ctx, caller, headers, ip, body, issued_at, issued_to):
+def _judged(ctx, caller, headers, ip, body, conn):
     now = ctx.clock.now()
-    if now - as_utc(issued_at) > SESSION or (issued_to or "") != (ip or ""):
+    if caller.token_issued_at is None or now - as_utc(caller.token_issued_at) > SESSION or caller.token_ip != (ip or ""):
         return flask.Response(b"", 401)                     # 10-minute session, bound to the address
     if faults.pending(ctx, caller.username, caller.facility_code, faults.COPAYMENT, headers.get(faults.HEADER),
                       caller.fault_armed) == "copayment_401":
@@ -99,7 +96,7 @@ def _judged(ctx, caller, headers, ip, body, issued_at, issued_to):
         return _answer("500", RESTRICTED, 500)
     today = now.astimezone(VN_TZ)
 
-    def work(conn):
+    def answer(conn):
         card = people.card_by_key(conn, ma_the.upper())
         if card is None or normalise_name(card.full_name) != normalise_name(ho_ten) or \
                 not (BIRTH.match(ngay_sinh) and _birth_matches(ngay_sinh, card.birth_date)):
@@ -123,4 +120,4 @@ def _judged(ctx, caller, headers, ip, body, issued_at, issued_to):
         note = (f"Dữ liệu từ hồ sơ đã tiếp nhận trên Cổng (sandbox), tính đến {today:%d/%m/%Y %H:%M}; "
                 f"ngưỡng miễn cùng chi trả năm {today.year}: {limit} đồng")
         return _answer("200", note, 200, data, holder)
-    return ctx.db.lookup(work)
+    return answer(conn)
