@@ -71,6 +71,20 @@ def issuer(directory: Path) -> Issuer:
     return Issuer(key_file.read_bytes(), cert_file.read_bytes())
 
 
+def jwks(iss: Issuer) -> dict:
+    """The issuer's public key as a JWK Set (RFC 7517): what a verifier needs, with the certificate (x5c)."""
+    import base64
+    cert = x509.load_pem_x509_certificate(iss.cert_pem)
+    numbers = cert.public_key().public_numbers()
+
+    def b64url(n: int) -> str:
+        return base64.urlsafe_b64encode(n.to_bytes((n.bit_length() + 7) // 8, "big")).decode().rstrip("=")
+    return {"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": iss.kid, "n": b64url(numbers.n),
+                      "e": b64url(numbers.e),
+                      "x5c": [base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()],
+                      "x5t#S256": base64.urlsafe_b64encode(cert.fingerprint(hashes.SHA256())).decode().rstrip("=")}]}
+
+
 def issue(iss: Issuer, report: dict, facility_name: str, digest: str, now: datetime) -> tuple[str, dict]:
     """Sign the certificate claims; returns (compact JWS, claims)."""
     s = report["session"]

@@ -87,6 +87,22 @@ def session_report(session_id: str, fmt: str):
                           headers={"Content-Disposition": f'attachment; filename="{session_id}-{name}"'})
 
 
+@blueprint.route("/.well-known/jwks.json")
+def issuer_jwks():
+    """The readiness certificates' issuing key (public), to verify a certificate offline."""
+    from .certificate import jwks
+    response = flask.jsonify(jwks(service.issuer(_ctx())))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@blueprint.route("/chung-nhan/issuer.pem")
+def issuer_pem():
+    """The issuer's certificate (PEM): ``skdt-sandbox certificate verify FILE --issuer issuer.pem``."""
+    return flask.Response(service.issuer(_ctx()).cert_pem, mimetype="application/x-pem-file",
+                          headers={"Content-Disposition": 'attachment; filename="skdt-issuer.pem"'})
+
+
 @blueprint.route("/chung-nhan/<certificate_id>")
 def verify_page(certificate_id: str):
     try:

@@ -45,10 +45,19 @@ PAGE_REASON = {404: "Không tìm thấy trang này", 405: "Trang này không nh�
                413: "Dữ liệu gửi lên quá lớn", 500: "Hệ thống gặp lỗi, vui lòng thử lại sau"}
 
 
+_LONG_VALUE = re.compile(r"""(['"])([^'"]{60})[^'"]{20,}\1""")
+
+
+def shortened(detail: str, limit: int = 400) -> str:
+    """A validator's message without the caller's long values (an oversized token is never echoed back)."""
+    detail = _LONG_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}…{m.group(1)}", detail)
+    return detail if len(detail) <= limit else detail[:limit] + "…"
+
+
 def _problem_handler(settings: Settings):
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         status = getattr(exc, "status_code", None) or getattr(exc, "status", 500)
-        detail = str(getattr(exc, "detail", "") or exc)
+        detail = shortened(str(getattr(exc, "detail", "") or exc))
         if isinstance(exc, FormLimitExceeded):
             status, detail = 400, f"form: {exc.message}"
         if status in (401, 403) and request.url.path.startswith("/admin/"):

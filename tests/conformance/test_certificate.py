@@ -67,3 +67,24 @@ def test_offline_verify_command(issuer, tmp_path, monkeypatch):
     (tmp_path / "bad.jws").write_text(token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB"))
     bad = CliRunner().invoke(main, ["certificate", "verify", str(tmp_path / "bad.jws"), "--issuer", str(tmp_path / "issuer.pem")])
     assert bad.exit_code == 1 and "KHÔNG HỢP LỆ" in bad.output
+
+
+def test_the_issuer_key_is_published_and_verifies_a_certificate_offline(ctx, client, tmp_path):
+    """GET /.well-known/jwks.json and /chung-nhan/issuer.pem: a third party verifies with PyJWT alone."""
+    import jwt
+    from conformance import certificate as cert_module
+    from conformance import service
+    iss = service.issuer(ctx)
+    report = {"session": {"facility": "58001", "software": "HIS", "version": "1", "vendor": "V", "profile": "QD3176",
+                          "id": "s1"}, "suite": {"id": "his-readiness", "version": "1.1.0", "hash": "f" * 64},
+              "ruleSet": "r", "codeLists": "c"}
+    token, _ = cert_module.issue(iss, report, "BV", "a" * 64, ctx.clock.now())
+    keys = client.get("/.well-known/jwks.json").json()["keys"]
+    [key] = [k for k in keys if k["kid"] == jwt.get_unverified_header(token)["kid"]]
+    public = jwt.PyJWK(key).key
+    claims = jwt.decode(token, public, algorithms=["RS256"], issuer=cert_module.ISSUER)
+    assert claims["facility"]["code"] == "58001" and claims["report"]["sha256"] == "a" * 64
+    pem = client.get("/chung-nhan/issuer.pem")
+    assert pem.status_code == 200 and pem.content == iss.cert_pem
+    big = client.post("/conformance/api/certificates/verify", json={"token": "x" * 30000})
+    assert len(big.text) < 2000 and "x" * 100 not in big.text          # an oversized token is not echoed
