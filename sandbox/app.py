@@ -12,7 +12,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from starlette.exceptions import HTTPException
 
-from .api.guards import BodyLimit, PathGuard
+from .api.guards import BodyLimit, PathGuard, SecurityHeaders
 from .api.common import refusal_body, refusal_status
 from .api.forms import FormLimitExceeded, validator_map
 from .context import Context
@@ -148,6 +148,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        limit=settings.max_request_bytes, settings=settings)
     app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
+    app.add_middleware(SecurityHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     from .api.fastpath import FastPath   # inside the two guards: it sees complete, bounded bodies
     app.add_middleware(FastPath, position=MiddlewarePosition.BEFORE_EXCEPTION, flask_app=flask_app, settings=settings)
     # the code lists a first card look-up would otherwise load (vietnam-provinces takes about a second

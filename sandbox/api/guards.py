@@ -150,3 +150,38 @@ class PathGuard:
             path = SLASHES.sub("/", scope["path"])
             scope = dict(scope, path=path, raw_path=path.encode("utf-8"))
         await self.app(scope, receive, send)
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PUBLIC_CACHE = ("/.well-known/", "/portal/static/", "/static/")
+
+
+class SecurityHeaders:
+    """Headers every answer carries: no MIME sniffing, no framing (X-Frame-Options and CSP
+    frame-ancestors), no referrer, a content security policy on pages (no inline script is used; Swagger UI
+    at ``…/ui/`` keeps its own), and ``Cache-Control: no-store`` unless the answer says otherwise — pages
+    and answers carry health data."""
+
+    def __init__(self, app, settings):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        swagger = "/ui" in path
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                names = {k.lower() for k, _ in headers}
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                            (b"x-frame-options", b"DENY")]
+                if not swagger and b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                if b"cache-control" not in names and not path.startswith(PUBLIC_CACHE):
+                    headers.append((b"cache-control", b"no-store"))
+                message = dict(message, headers=headers)
+            await send(message)
+        return await self.app(scope, receive, with_headers)
