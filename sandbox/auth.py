@@ -208,6 +208,12 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                                    "Cần làm": "lấy token mới qua /api/token/take trước khi hết hạn"}})
     proof = keyed_digest(settings.secret_key, "pw", normalise_md5(password_hash or ""))
     if not password_hash or not same(proof, proof_stored):
+        if throttle.failed(ctx, "password-hash", digest, None) <= 0:   # guessing under a valid token: withdrawn
+            withdraw_digest(ctx, digest)
+            raise AuthenticationError(f"passwordHash sai {throttle.ACCOUNT_LIMIT} lần: token đã bị thu hồi, lấy token mới",
+                                      f"{throttle.ACCOUNT_LIMIT} wrong passwordHash: the token is withdrawn, take a new one",
+                                      code=RC.TOKEN_INVALID, facts={"facility": facility_code, "username": username,
+                                                                    "seen": {}, "expected": {}})
         raise AuthenticationError("passwordHash phải là MD5 chữ in hoa của mật khẩu đã dùng lấy token",
                                   "passwordHash must be the uppercase MD5 used to take the token",
                                   code=RC.PASSWORD_HASH_MISMATCH, facts={
@@ -224,6 +230,11 @@ def _token_facts(access_token: str | None, id_token: str | None) -> dict:
     return {"seen": {"accessToken gửi": explain_shape(access_token), "tokenId gửi": explain_shape(id_token)},
             "expected": {"accessToken, tokenId": "cặp token do /api/token/take trả về (APIKey.access_token, "
                                                   "APIKey.id_token) của cùng một lần lấy token"}}
+
+
+def withdraw_digest(ctx: Context, digest: str) -> None:
+    with ctx.db.session() as s:
+        s.execute(delete(ApiToken).where(ApiToken.digest == digest))
 
 
 def withdraw_token(ctx: Context, access_token: str | None, id_token: str | None) -> None:

@@ -135,4 +135,4 @@ def facility_read(code):
     headers = flask.request.headers
     caller = auth.authenticate(context(), headers.get("accessToken"), headers.get("tokenId"),
                                headers.get("passwordHash"), client_ip())
-    return sharing.read_by_facility(context(), caller, code)
+    return sharing.read_by_facility(context(), caller, code, client_ip())

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from .. import throttle
 from ..auth import Caller
 from ..clock import as_utc
 from ..context import Context
@@ -59,13 +60,27 @@ def qr_svg(code: str) -> str:
     return buffer.getvalue().decode()
 
 
-def read_by_facility(ctx: Context, caller: Caller, code: str) -> dict:
-    """What the facility sees at reception; refused once the code expired or was revoked."""
+def read_by_facility(ctx: Context, caller: Caller, code: str, client_ip: str | None = None) -> dict:
+    """What the facility sees at reception; refused once the code expired or was revoked.  Wrong codes are
+    counted per account from its address and per address (throttle.py): guessing codes stops for a while,
+    and the time left is said."""
     now = ctx.clock.now()
+    try:
+        throttle.check(ctx, "share-code", caller.username, client_ip)
+    except throttle.Locked as exc:
+        raise AuthorisationError(f"nhập sai mã chia sẻ nhiều lần: thử lại sau {exc.minutes_left} phút",
+                                 f"too many wrong share codes: try again in {exc.minutes_left} minutes",
+                                 code=RC.SHARE_CODE_INVALID) from None
     with ctx.db.session() as s:
         row = s.get(ShareCode, (code or "").strip().upper())
-        if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
-            raise AuthorisationError(code=RC.SHARE_CODE_INVALID)
+        wrong = row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now
+    if wrong:
+        left = throttle.failed(ctx, "share-code", caller.username, client_ip)
+        raise AuthorisationError(f"còn {left} lần thử" if left else f"thử lại sau {throttle.LOCK_MINUTES} phút",
+                                 f"{left} tries left" if left else f"try again in {throttle.LOCK_MINUTES} minutes",
+                                 code=RC.SHARE_CODE_INVALID)
+    with ctx.db.session() as s:
+        row = s.get(ShareCode, (code or "").strip().upper())
         owner = row.personal_id
         s.add(BookAccess(personal_id=owner, facility_code=caller.facility_code, username=caller.username,
                          share_code=row.code, accessed_at=now))

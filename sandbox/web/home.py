@@ -45,4 +45,4 @@ def landing():
 
 def error_page(status: int, message_vi: str, message_en: str) -> flask.Response:
     return page(f"Lỗi {status}", f"<h1>{html.escape(message_vi)}</h1><p><small>{html.escape(message_en)}</small></p>"
-                                 '<p><a href="/">← Trang chủ</a></p>', status)
+                                 '<p><a href="/">← Quay lại trang chủ</a></p>', status)

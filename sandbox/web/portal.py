@@ -169,7 +169,7 @@ def read_book():
             account = get_account(s, flask.g.username)
         caller = auth.Caller(account.id, account.username, account.facility_code)
         try:
-            book = sharing.read_by_facility(ctx, caller, flask.request.form.get("code", ""))
+            book = sharing.read_by_facility(ctx, caller, flask.request.form.get("code", ""), flask.request.remote_addr)
         except SandboxError as exc:
             error = exc.message_vi
         else:
