@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flask
 
-from .. import auth, card_check, exchanges
+from .. import auth, card_check, exchanges, explain
 from ..errors import SandboxError
 from ..result_codes import CARD_CODES
 from ..security import keyed_digest
@@ -44,6 +44,8 @@ def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, userna
             caller = auth.authenticate(ctx, headers.get("accessToken") or token, headers.get("tokenId") or id_token,
                                        headers.get("passwordHash") or _password_hash(password), ip, conn)
         except SandboxError as exc:
+            if exc.facts is not None:   # "Vì sao bị từ chối?" keeps it for the facility, as for every gateway call
+                explain.note(ctx, ROUTE[history], exc)
             return _refusal("401", exc.message_vi, exc.message_en, history)
         if username and username != caller.username:
             return _refusal("401", f"username {username} khác tài khoản của token", "username is not the token's account",
@@ -65,6 +67,7 @@ def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, userna
 
 
 OPERATION = {"dsLichSuKCB2018": "card_check", "dsLichSuKCB2025": "history_2025"}
+ROUTE = {"dsLichSuKCB2018": "/api/egw/KQNhanLichSuKCB2024", "dsLichSuKCB2025": "/api/egw/Lskcb2025"}
 
 
 def history_2025(body=None, token=None, id_token=None, username=None, password=None):

@@ -14,15 +14,17 @@ from datetime import timedelta
 
 import flask
 
-from .. import auth, copayment, exchanges, faults
+from .. import auth, copayment, exchanges, explain, faults
 from ..card_check import BIRTH, _birth_matches, normalise_name
 from ..clock import VN_TZ, as_utc
-from ..errors import SandboxError
+from ..errors import AuthenticationError, SandboxError
+from ..result_codes import ResultCode as RC
 from ..security import keyed_digest
 from ..storage import people
 from .common import client_ip, context
 
 SESSION = timedelta(minutes=10)
+ROUTE = "/api/TraCuuCCT/TraCuuTienMCCT"
 RESTRICTED = "Có lỗi xảy ra trong quá trình tra cứu!"
 SYSTEM_ERROR = "Có lỗi hệ thống xảy ra trong quá trình xử lý!"
 MCCT_BIRTH = re.compile(r"^(\d{2}/\d{2}/\d{4}|\d{2}/\d{4}|\d{4})$")
@@ -58,7 +60,9 @@ def look_up(body=None):
         try:
             caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
                                        headers.get("passwordHash"), ip, conn)
-        except SandboxError:
+        except SandboxError as exc:
+            if exc.facts is not None:
+                explain.note(ctx, ROUTE, exc)
             return None, flask.Response(b"", 401)
         return caller, _judged(ctx, caller, headers, ip, body, conn)
     caller, out = ctx.db.lookup(work)
@@ -76,6 +80,13 @@ def look_up(body=None):
 def _judged(ctx, caller, headers, ip, body, conn):
     now = ctx.clock.now()
     if caller.token_issued_at is None or now - as_utc(caller.token_issued_at) > SESSION or caller.token_ip != (ip or ""):
+        explain.note(ctx, ROUTE, AuthenticationError(        # the body is empty: the portal says why
+            "phiên tra cứu cùng chi trả: 10 phút kể từ khi lấy token, từ cùng địa chỉ",
+            "co-payment sessions last 10 minutes from the token, from the same address", code=RC.TOKEN_EXPIRED,
+            facts={"facility": caller.facility_code, "username": caller.username,
+                   "seen": {"Token lấy lúc": explain.vn(caller.token_issued_at), "Địa chỉ lấy token": caller.token_ip
+                            or "—", "Địa chỉ gọi": ip or "—"},
+                   "expected": {"Phiên": "trong 10 phút kể từ khi lấy token, gọi từ đúng địa chỉ đã lấy token"}}))
         return flask.Response(b"", 401)                     # 10-minute session, bound to the address
     if faults.pending(ctx, caller.username, caller.facility_code, faults.COPAYMENT, headers.get(faults.HEADER),
                       caller.fault_armed) == "copayment_401":

@@ -182,3 +182,16 @@ def test_the_demo_citizens_one_exempt_one_not(ctx, desk):
     assert sum(line["tBNCCTMCCT"] for line in exempt["DataCCT"]) > 0
     not_yet = _mcct(desk, maThe="5800000021", hoTen="Trần Thị Chưa", ngaySinh="05/1975").json()
     assert sum(line["tBNCCTMCCT"] for line in not_yet["DataCCT"]) == 0
+
+
+def test_refused_look_ups_are_explained_on_the_portal(ctx, desk):
+    """"Vì sao bị từ chối?" for the look-ups too — the empty 401 of the co-payment look-up above all."""
+    desk.client.post(LSKCB, params=_query(desk, "0" * 32), data=_form())
+    admin.set_clock(ctx, "+11m")
+    assert _mcct(desk).status_code == 401
+    body = desk.client.get("/api/sandbox/tu-choi", headers={"username": desk.username,
+                                                              "passwordHash": md5_upper(desk.password)}).json()
+    routes = {r["chucNang"]: r for r in body["tuChoi"]}
+    assert "/api/egw/Lskcb2025" in routes
+    assert "10 phút" in routes["/api/TraCuuCCT/TraCuuTienMCCT"]["thongDiep"]
+    assert "Token lấy lúc" in routes["/api/TraCuuCCT/TraCuuTienMCCT"]["sandboxThay"]
