@@ -25,6 +25,7 @@ BACK = ("M54.5", "Đau vùng thắt lưng", "Đau lưng")
 HIP = ("M16.1", "Thoái hóa khớp háng nguyên phát, hai bên", "Đau khớp háng, đi lại khó")
 MIEN = Person("Nguyễn Văn Miễn", True, date(1970, 4, 4), "058070000020", "5800000020", "DN4585800000020", "58",
               ADDRESS, "0912000020")
+LAN = Person("Phạm Thị Lan", False, date(1999, 3, 4), "058199000123", "", "", "58", ADDRESS, "0912000123")
 CHUA = Person("Trần Thị Chưa", False, date(1975, 5, 5), "058175000021", "5800000021", "DN4585800000021", "58",
               ADDRESS, "0912000021")
 
@@ -46,6 +47,7 @@ class DemoCitizen:
     guardian: str = ""
     vneid: bool = True
     five_years_from: str = ""  # the card's ngayDu5Nam (co-payment exemption, NĐ 188/2025 Đ18 k2)
+    insured: bool = True       # False: no BHYT card (QĐ 31/QĐ-BYT: in the Sổ SKĐT all the same)
 
     def citizen_row(self) -> dict:
         p = self.person
@@ -102,6 +104,10 @@ def demo_citizens(today: date) -> list[DemoCitizen]:
         DemoCitizen(CHUA, Traits(blood="A+", ethnicity="01", occupation="61", height=154, weight=52.0), (
             Visit("58001", "noi_tru", _recent(today, 90), HIP, surgery=True),
         ), vneid=False, five_years_from="20230101"),
+        # QĐ 31/QĐ-BYT: a patient without a BHYT card, identified by her personal ID, with a VNeID account
+        DemoCitizen(LAN, Traits(blood="O+", ethnicity="01", occupation="11", height=158, weight=51.0), (
+            Visit("58001", "ngoai_tru", _recent(today, 20), STOMACH),
+        ), insured=False),
     ]
 
 

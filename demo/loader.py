@@ -24,7 +24,7 @@ from .citizens import demo_citizens, visit_traits
 
 DEMO_FACILITIES = ("58001", "58002", "58011", "58114")
 DEMO_FORMS = ("kham", "ngoai_tru", "noi_tru", "ban_ngay", "linh_thuoc", "tu_xa")
-VNEID_DEMO = ("058085000001", "058190000002")
+VNEID_DEMO = ("058085000001", "058190000002", "058199000123")   # the last: no BHYT card (QĐ 31)
 VNEID_PASSWORD, VNEID_PASSCODE = "Vneid@2026", "123456"
 
 
@@ -49,7 +49,7 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
     load_population(ctx, DEMO_FACILITIES)
     today = ctx.clock.now().astimezone(VN_TZ).date()
     admin.load_registry(ctx, "citizens", [c.citizen_row() for c in demo_citizens(today)])
-    admin.load_registry(ctx, "cards", [c.card_row(today) for c in demo_citizens(today)])
+    admin.load_registry(ctx, "cards", [c.card_row(today) for c in demo_citizens(today) if c.insured])
     for citizen in VNEID_DEMO:  # VNeID accounts: password and 6-digit passcode
         admin.add_vneid_account(ctx, citizen, VNEID_PASSWORD, VNEID_PASSCODE)
     accounts = []
@@ -101,7 +101,7 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
         for j, visit in enumerate(person.visits):
             submit(visit.facility, generate(seed * 1000 + i * 10 + j, visit.facility, visit.form, start=visit.start,
                                             patient=person.person, traits=visit_traits(person, visit),
-                                            surgery=visit.surgery))
+                                            surgery=visit.surgery, insured=person.insured))
     return {"facilitiesAdded": added, "accounts": accounts, "certificates": certs, "citizens": people,
             "transactions": transactions, "pkiDir": str(pki_dir)}
 
@@ -137,9 +137,11 @@ def banner(result: dict, province_users, settings, base_url: str) -> str:
               f"{base_url} 58001_BV Demo@58001 --key {pki}/58001.key.pem --cert {pki}/58001.cert.pem", "",
               f"Công dân — VNeID mô phỏng {base_url}/vneid/ (mật khẩu {VNEID_PASSWORD}, passcode {VNEID_PASSCODE}):"]
     for c in result["citizens"]:
+        if not c.vneid and not c.guardian:   # the co-payment look-up's citizens: `skdt-sandbox cards`
+            continue
         years = sorted({v.start.year for v in c.visits})
         who = (f"  {c.person.personal_id}  {c.person.name}: {len(c.visits)} lượt khám "
-               f"{years[0]}–{years[-1]}, thẻ {c.person.card}")
+               f"{years[0]}–{years[-1]}, " + (f"thẻ {c.person.card}" if c.insured else "không có thẻ BHYT (QĐ 31)"))
         if c.guardian:
             who += f" — trẻ dưới 14 tuổi, người giám hộ {c.guardian} (mở từ tài khoản của người giám hộ)"
         lines.append(who)

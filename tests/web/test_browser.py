@@ -207,3 +207,29 @@ def test_facility_portal_shows_what_the_citizen_will_see(server, backend):
     transaction = page.text.split("/portal/giao-dich/")[1].split('"')[0]
     preview = client.get(f"/portal/giao-dich/{transaction}/so-suc-khoe")
     assert preview.status_code == 200 and "hiển thị trên VNeID từ" in preview.text and "đang hiển thị" in preview.text
+
+
+def test_a_citizen_without_a_bhyt_card_reads_her_book(server, backend):
+    """QĐ 31/QĐ-BYT: Phạm Thị Lan has no BHYT card; her visit went gateway → Sổ SKĐT, and VNeID shows it
+    without any card in her wallet."""
+    out = ARTIFACTS / backend
+    out.mkdir(parents=True, exist_ok=True)
+    with _chromium() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
+        _login(page, server, "058199000123")
+        page.wait_for_selector("text=Xin chào")
+        page.get_by_role("link", name="Hồ sơ sức khỏe").click()
+        page.get_by_role("link", name="Sổ sức khỏe điện tử").click()
+        assert "Vui lòng xác nhận" in page.inner_text("main")          # no "add a card first"
+        page.get_by_role("link", name="Xác nhận", exact=True).click()
+        _passcode(page)
+        page.get_by_role("link", name="Cập nhật dữ liệu").click()
+        page.wait_for_selector("ul.visits li a")
+        page.screenshot(path=str(out / "11-khong-the-bhyt.png"), full_page=True)
+        page.click("ul.visits li a >> nth=0")
+        page.wait_for_selector("text=Chi tiết lượt khám")
+        text = page.inner_text("main")
+        assert "Phạm Thị Lan" in text or "058199000123" in text
+        assert "Bệnh viện Đa khoa tỉnh Ninh Thuận (58001)" in text
+        browser.close()
