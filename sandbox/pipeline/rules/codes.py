@@ -55,37 +55,33 @@ def icd10(v, ctx):
     main = x.get("MA_BENH_CHINH").strip()
     status = cl.icd10_status(main) if main else "valid"
     if status != "valid":
-        yield Hit("XML1", x.path("MA_BENH_CHINH"), main, _icd_why(main, status, tt06), _icd_why_en(main, status, tt06),
-                  x.line, uncertain=status == "unknown", basis=basis)
+        yield Hit("XML1", x.path("MA_BENH_CHINH"), main, *_icd_why(main, status, tt06), x.line,
+                  uncertain=status == "unknown", basis=basis)
     secondary = [c.strip() for c in x.get("MA_BENH_KT").split(";") if c.strip()]
     for status in ("malformed", "unknown"):
         bad = [c for c in secondary if cl.icd10_status(c) == status]
         if bad:
-            yield Hit("XML1", x.path("MA_BENH_KT"), ";".join(bad), _icd_why(", ".join(bad), status, tt06),
-                      _icd_why_en(", ".join(bad), status, tt06), x.line, uncertain=status == "unknown", basis=basis)
+            yield Hit("XML1", x.path("MA_BENH_KT"), ";".join(bad), *_icd_why(", ".join(bad), status, tt06), x.line,
+                      uncertain=status == "unknown", basis=basis)
     if len(secondary) > MAX_SECONDARY:
         yield Hit("XML1", x.path("MA_BENH_KT"), str(len(secondary)), f"{len(secondary)} mã, tối đa 12",
                   f"{len(secondary)} codes, at most 12", x.line)
 
 
-def _icd_why(codes: str, status: str, tt06: bool = False) -> str:
+def _icd_why(codes: str, status: str, tt06: bool = False) -> tuple[str, str]:
+    """Why the codes are refused or doubted, in Vietnamese and in English."""
     if status == "malformed":
-        return f"{codes} không có dạng mã ICD-10 (chữ cái + 2 chữ số, ví dụ J18.9)"
+        return (f"{codes} không có dạng mã ICD-10 (chữ cái + 2 chữ số, ví dụ J18.9)",
+                f"{codes} is not shaped like an ICD-10 code (letter + 2 digits, e.g. J18.9)")
     if tt06:
-        return (f"{codes} không có trong danh mục ICD-10 sandbox đang giữ; lượt kết thúc từ 01/07/2026 theo danh mục của Bộ Y tế tại "
-                "TT 06/2026/TT-BYT, danh mục này sandbox chưa có nên chỉ cảnh báo (cột 26 – mã không dùng, cột 27 – "
-                "chỉ ghi nguyên nhân tử vong: chưa kiểm tra được)")
-    return f"{codes} không có trong danh mục ICD-10 sandbox đang giữ (kiểm tra với danh mục của Bộ Y tế)"
-
-
-def _icd_why_en(codes: str, status: str, tt06: bool = False) -> str:
-    if status == "malformed":
-        return f"{codes} is not shaped like an ICD-10 code (letter + 2 digits, e.g. J18.9)"
-    if tt06:
-        return (f"{codes} is not in the ICD-10 list the sandbox holds; an episode ending from 01/07/2026 is judged by "
+        return (f"{codes} không có trong danh mục ICD-10 sandbox đang giữ; lượt kết thúc từ 01/07/2026 theo danh mục "
+                "của Bộ Y tế tại TT 06/2026/TT-BYT, danh mục này sandbox chưa có nên chỉ cảnh báo (cột 26 – mã không "
+                "dùng, cột 27 – chỉ ghi nguyên nhân tử vong: chưa kiểm tra được)",
+                f"{codes} is not in the ICD-10 list the sandbox holds; an episode ending from 01/07/2026 is judged by "
                 "TT 06/2026/TT-BYT, whose list the sandbox does not hold, so only a warning (columns 26 – never valid – "
                 "and 27 – cause of death only – cannot be checked)")
-    return f"{codes} is not in the ICD-10 list the sandbox holds (check the BYT list)"
+    return (f"{codes} không có trong danh mục ICD-10 sandbox đang giữ (kiểm tra với danh mục của Bộ Y tế)",
+            f"{codes} is not in the ICD-10 list the sandbox holds (check the BYT list)")
 
 
 @rule("XML1-PROV-01", "MATINH_CU_TRU không phải mã tỉnh hiện hành", "MATINH_CU_TRU is not a province code in force",
