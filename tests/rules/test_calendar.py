@@ -78,3 +78,11 @@ def test_the_calendar_lists_what_is_in_force_and_refuses_an_unknown_future():
         calendar.in_force(date(2030, 1, 1))
     for doc in calendar.documents().values():     # every row says where it was read and what it does
         assert doc.source and doc.effect_vi and doc.effect_en and doc.confidence in calendar.CONFIDENCE_VI
+
+
+def test_ma_khoa_takes_the_shape_of_qd_1804_from_its_date():
+    """QĐ 1804's 61 MA_KHOA rows are not held: their shape is, from 19/06/2026 (a warning)."""
+    assert _codes(_judged("20260501", MA_KHOA="KHOA1"), "DEPT-02") == []
+    [odd] = _codes(_judged("20260901", MA_KHOA="KHOA1"), "DEPT-02")
+    assert odd.severity == "CANH_BAO" and odd.basis.startswith("1804/QĐ-BYT")
+    assert _codes(_judged("20260901", MA_KHOA="K16.1"), "DEPT-02") == []

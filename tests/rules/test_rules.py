@@ -108,6 +108,7 @@ BREAKERS = {
     "XML2-BEN-01": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "1.13"), {}),
     "XML3-BEN-01": ("kham", {}, setv("XML1", "MA_DOITUONG_KCB", "1.14"), {}),
     "XML1-TIME-01": ("kham", {}, lambda t: None, {"as_of": date(2027, 1, 1)}),   # a draft: only when rehearsing
+    "DEPT-02": ("kham", {}, setv("XML1", "MA_KHOA", "KHOA1"), {"departments": frozenset({"KHOA1"})}),
 }
 
 

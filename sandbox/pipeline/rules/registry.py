@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import WARNING, Hit, rule
 from .view import EpisodeView
 
@@ -52,3 +54,22 @@ def departments_registered(v, ctx):
             if unknown:
                 yield Hit(table, r.path("MA_KHOA"), ";".join(unknown), f"{', '.join(unknown)} chưa đăng ký",
                           f"{', '.join(unknown)} not registered", r.line)
+
+
+# QĐ 1804/QĐ-BYT: MA_KHOA of 61 rows — K01 … K60 and K99, some with sub-codes (K16.1, .Dxx).  The list
+# itself is not held here: only its shape is checked, and only as a warning.
+KHOA_1804 = re.compile(r"^K(0[1-9]|[1-5]\d|60|99)(\.[0-9A-Z]{1,4})*$")
+
+
+@rule("DEPT-02", "Mã khoa không có dạng của danh mục QĐ 1804 (K01–K60, K99, mã con)",
+      "Department code not shaped as in QĐ 1804's list (K01–K60, K99, sub-codes)",
+      source="QĐ 1804/QĐ-BYT (19/06/2026): MA_KHOA 61 rows; the list is not held, its shape is (UNCONFIRMED sub-codes)",
+      fields=("MA_KHOA",), severity=WARNING, confidence="unconfirmed", document="QD1804-2026")
+def department_shape(v, ctx):
+    for table in ("XML1", "XML2", "XML3"):
+        for r in v.rows(table):
+            odd = [c for c in _codes(r.get("MA_KHOA")) if not KHOA_1804.match(c)]
+            if odd:
+                yield Hit(table, r.path("MA_KHOA"), ";".join(odd), f"{', '.join(odd)} không có dạng Kxx theo QĐ 1804",
+                          f"{', '.join(odd)} is not shaped Kxx as in QĐ 1804", r.line)
+
