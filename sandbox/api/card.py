@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import flask
 
 from .. import auth, card_check, exchanges, explain
 from ..errors import SandboxError
 from ..result_codes import CARD_CODES
-from ..security import keyed_digest
+from ..security import keyed_digest, md5_upper
 from .common import client_ip, context
 
 
@@ -22,8 +24,6 @@ def _refusal(code: str, detail_vi: str, detail_en: str, history: str = "dsLichSu
 def _password_hash(value: str | None) -> str | None:
     """The query's ``password``: the MD5 of the password (either case, as clients send it) or, as some
     send it, the password itself."""
-    import re
-    from ..security import md5_upper
     if not value or re.fullmatch(r"[0-9A-Fa-f]{32}", value):
         return value
     return md5_upper(value)
@@ -56,7 +56,7 @@ def answer(ctx, headers, ip: str | None, body, token=None, id_token=None, userna
         problems = card_check.parameter_problems(req)
         out = _refusal("205", "; ".join(problems), "; ".join(problems), history) if problems else \
             look_up(ctx, caller, req, conn)
-        if caller.session_id:   # the facility's certification session logs its look-ups (HIS-FLOW-02, -05)
+        if caller.session_id:   # the facility's certification session logs its look-ups (HIS-FLOW-02, -06)
             exchanges.record(ctx, caller.facility_code, session_id=caller.session_id, username=caller.username,
                              operation=OPERATION[history], http_status=200, ma_ket_qua=str(out.get("maKetQua", "")),
                              token_digest=keyed_digest(ctx.settings.secret_key, headers.get("accessToken") or token or "",

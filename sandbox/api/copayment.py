@@ -105,30 +105,31 @@ def _judged(ctx, caller, headers, ip, body, conn):
         return _answer("400", "Thiếu hoặc sai tham số: " + "; ".join(problems), 400)
     if _over_limit(caller.username, ctx.settings.mcct_per_minute):
         return _answer("500", RESTRICTED, 500)
-    today = now.astimezone(VN_TZ)
+    return _copayments(conn, ma_the, ho_ten, ngay_sinh, now.astimezone(VN_TZ))
 
-    def answer(conn):
-        card = people.card_by_key(conn, ma_the.upper())
-        if card is None or normalise_name(card.full_name) != normalise_name(ho_ten) or \
-                not (BIRTH.match(ngay_sinh) and _birth_matches(ngay_sinh, card.birth_date)):
-            return _answer("204", "Không tìm thấy thông tin thẻ hoặc không có chi phí cùng chi trả", 200)
-        if card.simulate == "500":
-            return _answer("500", SYSTEM_ERROR, 500)
-        parts = copayment.exempt_parts(copayment.lines(conn, card, today.year), today.year, card.five_years_from)
-        if not parts:
-            return _answer("204", "Không tìm thấy thông tin thẻ hoặc không có chi phí cùng chi trả", 200)
-        asked = today.strftime("%d/%m/%Y")
-        data = [{"Id": line.id, "ngayTraCuu": asked, "maThe": line.card or card.number, "maCskcb": line.facility,
-                 "ngayVao": _dmy(line.admitted), "ngayRa": _dmy(line.discharged), "maDoiTuongKCB": line.object_code,
-                 "tBNCCTMCCT": float(exempt), "tBNCCTLuyKe": float(running),
-                 "ngayNhanCong": as_utc(line.received).astimezone(VN_TZ).strftime("%d/%m/%Y"),
-                 "ngayNhan": as_utc(line.received).astimezone(VN_TZ).strftime("%d/%m/%Y"),
-                 **{f"duPhong{i}": "" for i in range(1, 6)}}
-                for line, running, exempt in reversed(parts)]         # newest discharge first
-        holder = {"hoTen": card.full_name, "ngaySinh": _dmy(card.birth_date), "ngayKetThuc": _dmy(card.valid_to),
-                  "maBhxh": card.bhxh_number, **{f"duPhong{i}": "" for i in range(1, 6)}}
-        limit = f"{copayment.threshold(today.year):,.0f}".replace(",", ".")
-        note = (f"Dữ liệu từ hồ sơ đã tiếp nhận trên Cổng (sandbox), tính đến {today:%d/%m/%Y %H:%M}; "
-                f"ngưỡng miễn cùng chi trả năm {today.year}: {limit} đồng")
-        return _answer("200", note, 200, data, holder)
-    return answer(conn)
+
+def _copayments(conn, ma_the: str, ho_ten: str, ngay_sinh: str, today):
+    """The answer for a well-formed look-up: the card's holder and the year's co-payments, or 204 / 500."""
+    card = people.card_by_key(conn, ma_the.upper())
+    if card is None or normalise_name(card.full_name) != normalise_name(ho_ten) or \
+            not (BIRTH.match(ngay_sinh) and _birth_matches(ngay_sinh, card.birth_date)):
+        return _answer("204", "Không tìm thấy thông tin thẻ hoặc không có chi phí cùng chi trả", 200)
+    if card.simulate == "500":
+        return _answer("500", SYSTEM_ERROR, 500)
+    parts = copayment.exempt_parts(copayment.lines(conn, card, today.year), today.year, card.five_years_from)
+    if not parts:
+        return _answer("204", "Không tìm thấy thông tin thẻ hoặc không có chi phí cùng chi trả", 200)
+    asked = today.strftime("%d/%m/%Y")
+    data = [{"Id": line.id, "ngayTraCuu": asked, "maThe": line.card or card.number, "maCskcb": line.facility,
+             "ngayVao": _dmy(line.admitted), "ngayRa": _dmy(line.discharged), "maDoiTuongKCB": line.object_code,
+             "tBNCCTMCCT": float(exempt), "tBNCCTLuyKe": float(running),
+             "ngayNhanCong": as_utc(line.received).astimezone(VN_TZ).strftime("%d/%m/%Y"),
+             "ngayNhan": as_utc(line.received).astimezone(VN_TZ).strftime("%d/%m/%Y"),
+             **{f"duPhong{i}": "" for i in range(1, 6)}}
+            for line, running, exempt in reversed(parts)]         # newest discharge first
+    holder = {"hoTen": card.full_name, "ngaySinh": _dmy(card.birth_date), "ngayKetThuc": _dmy(card.valid_to),
+              "maBhxh": card.bhxh_number, **{f"duPhong{i}": "" for i in range(1, 6)}}
+    limit = f"{copayment.threshold(today.year):,.0f}".replace(",", ".")
+    note = (f"Dữ liệu từ hồ sơ đã tiếp nhận trên Cổng (sandbox), tính đến {today:%d/%m/%Y %H:%M}; "
+            f"ngưỡng miễn cùng chi trả năm {today.year}: {limit} đồng")
+    return _answer("200", note, 200, data, holder)
