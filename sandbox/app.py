@@ -99,6 +99,21 @@ def _install_plugins(app, ctx: Context) -> None:
         entry.load()(app, ctx)
 
 
+def _large_body_allowed(ctx: Context):
+    """Who may send a body over guards.LARGE_BODY: a caller with a live gateway token on /api/, the
+    administrator on /admin/; nobody else (the pages and the other APIs take small bodies)."""
+    import hmac
+    from .auth import token_alive
+
+    def allowed(path: str, headers: dict) -> bool:
+        if path.startswith("/api/"):
+            return token_alive(ctx, headers.get("accesstoken"), headers.get("tokenid"))
+        if path.startswith("/admin/"):
+            return hmac.compare_digest(headers.get("x-admin-token", "").encode(), ctx.settings.admin_token.encode())
+        return False
+    return allowed
+
+
 def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
                start_worker: bool | None = None) -> connexion.FlaskApp:
     ctx = ctx or Context.create(settings)
@@ -146,7 +161,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
         flask_app.extensions["skdt_worker"] = worker
         worker.start()  # its first pass finishes whatever a previous run left unprocessed
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       limit=settings.max_request_bytes, settings=settings)
+                       limit=settings.max_request_bytes, settings=settings, allowed=_large_body_allowed(ctx))
     app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     app.add_middleware(SecurityHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     from .api.fastpath import FastPath   # inside the two guards: it sees complete, bounded bodies

@@ -226,6 +226,15 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                   token_issued_at=issued_at, token_ip=issued_ip or "")
 
 
+def token_alive(ctx: Context, access_token: str | None, id_token: str | None) -> bool:
+    """Whether a token pair was issued here and has not expired (the large-body gate; no account rules)."""
+    if not access_token or not id_token:
+        return False
+    digest = keyed_digest(ctx.settings.secret_key, access_token, id_token)
+    row = ctx.db.lookup(lambda conn: TOKEN_QUERY.first(conn, {"digest": digest}))
+    return row is not None and as_utc(row[0]) > ctx.clock.now()
+
+
 def _token_facts(access_token: str | None, id_token: str | None) -> dict:
     return {"seen": {"accessToken gửi": explain_shape(access_token), "tokenId gửi": explain_shape(id_token)},
             "expected": {"accessToken, tokenId": "cặp token do /api/token/take trả về (APIKey.access_token, "

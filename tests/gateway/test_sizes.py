@@ -86,3 +86,46 @@ def test_a_chunked_submission_under_the_limit_is_accepted(live):
                           headers={**headers, "Content-Type": "application/x-www-form-urlencoded"}, timeout=60)
     assert response.json()["maKetQua"] == "200", response.text
     assert [h["trangThai"] for h in wait_processed(base, headers, response.json()["maGiaoDich"])["dsHoSo"]] == ["HOP_LE"]
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+
+
+def test_large_junk_without_a_token_costs_no_memory(database_url):
+    """Issue 23, finding 3: 8 concurrent 20 MB bodies without a token are refused before a byte is read
+    (4013, connection closed): the server's memory does not grow by them (it grew by 2.3 GB for 8 × 95 MB)."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+    port = free_port()
+    server = start_server(database_url, port, SANDBOX_MAX_REQUEST_BYTES=str(LIMIT))
+    size = 20 * 1024 * 1024
+
+    def junk(_):
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+            sock.sendall(b"POST /api/qd130/guiHoSoXmlQD3176 HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded\r\n"
+                         + f"Content-Length: {size}\r\n\r\n".encode())
+            sent, chunk = 0, b"A" * 65536
+            try:
+                while sent < size:
+                    sock.sendall(chunk)
+                    sent += len(chunk)
+            except OSError:
+                pass                                   # the server answered and closed: what we want
+            sock.settimeout(30)
+            try:
+                return sock.recv(4096)
+            except OSError:
+                return b""
+    try:
+        before = _rss_mb(server.pid)
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(junk, range(8)))
+        grown = _rss_mb(server.pid) - before
+        assert grown < 100, f"RSS grew by {grown:.0f} MB"
+        assert any(b"4013" in a for a in answers), answers[:1]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
