@@ -43,7 +43,8 @@ DRAIN_FACTOR = 4                 # discard up to 4 × the limit before giving up
 DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB
 
 
-LARGE_BODY = 4 * 1024 * 1024   # past this, a body is read only for a caller whose credentials hold …
+LARGE_BODY = 4 * 1024 * 1024   # past this (declared, or read so far when chunked), a body is read only for a
+#                                caller whose credentials hold …
 LARGE_AT_ONCE = 4           # … and at most this many such bodies at once per process (else 1001: retry later)
 
 
@@ -82,16 +83,16 @@ class BodyLimit:
         if declared is not None and declared > self.limit:
             await self._drain(receive, declared)
             return await self._refuse(scope, send)
-        holding = False
-        if declared is None or declared > LARGE_BODY:
+        gate = {"held": False}
+        if declared is not None and declared > LARGE_BODY:    # known large: the credentials before any byte
             refused = await self._may_send_large(scope, headers)
             if refused is not None:
                 return await self._refuse_large(scope, send, refused)
-            holding = True
+            gate["held"] = True
         try:
-            return await self._read(scope, receive, send, headers, declared)
+            return await self._read(scope, receive, send, headers, declared, gate)
         finally:
-            if holding:
+            if gate["held"]:
                 self._large.release()
 
     async def _refuse_large(self, scope, send, code: ResultCode):
@@ -106,7 +107,9 @@ class BodyLimit:
                                 (b"content-length", str(len(data)).encode()), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": data})
 
-    async def _read(self, scope, receive, send, headers, declared):
+    async def _read(self, scope, receive, send, headers, declared, gate: dict):
+        """Read the body (chunked ones are gated once they pass LARGE_BODY: a small chunked body is read
+        as any other)."""
         idle = self.settings.read_timeout_seconds
         deadline = time.monotonic() + idle + (declared or self.limit) / max(self.settings.min_body_rate, 1)
         chunks, seen, more = [], 0, True
@@ -124,6 +127,11 @@ class BodyLimit:
                 if more:
                     await self._drain(receive, None)
                 return await self._refuse(scope, send)
+            if seen > LARGE_BODY and not gate["held"]:
+                refused = await self._may_send_large(scope, headers)
+                if refused is not None:
+                    return await self._refuse_large(scope, send, refused)
+                gate["held"] = True
             chunks.append(body)
         body = b"".join(chunks)
         kind = next((v for k, v in headers if k == b"content-type"), b"")

@@ -30,3 +30,17 @@ def test_ordinary_numbers_and_base64_bodies_pass(client, his):
     form = his.form(signed(episode_envelope("58001", seed=2), his.credential))
     answer = client.post("/api/qd130/guiHoSoXmlQD3176", json=form, headers=his.tokens).json()
     assert answer["maKetQua"] == "200", answer
+
+
+def test_a_small_chunked_body_with_the_token_in_the_query_is_read(ctx, his, client):
+    """The large-body gate looks at credentials only once a chunked body passes 4 MB: a small chunked
+    Lskcb2025 call, its token in the query string, is answered as any other."""
+    from demo.population import load_population
+    load_population(ctx, ("58001",))
+    query = {"token": his.tokens["accessToken"], "id_token": his.tokens["tokenId"], "username": his.username,
+             "password": his.tokens["passwordHash"]}
+    body = ("maThe=DN4585800000001&hoTen=Tr%E1%BA%A7n+V%C4%83n+An&ngaySinh=01%2F02%2F1985"
+            "&hoTenCb=Nguy%E1%BB%85n+Th%E1%BB%8B+Thu&cccdCb=058190000001").encode()
+    answer = client.post("/api/egw/Lskcb2025", params=query, content=iter([body[:40], body[40:]]),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.json()["maKetQua"] == "000", answer.text[:300]
