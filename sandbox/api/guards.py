@@ -34,10 +34,16 @@ _DIGITS = bytes(0x31 if 0x30 <= b <= 0x39 else 0x30 for b in range(256))   # dig
 _RUN = b"1" * (MAX_NUMBER_DIGITS + 1)
 
 
+WINDOW = 1024 * 1024
+
+
 def has_long_number(body: bytes) -> bool:
     """A run of more than MAX_NUMBER_DIGITS digits, found in linear time (translate, then a substring search:
-    no regular expression, whose backtracking over many near-long runs would be quadratic)."""
-    return len(body) > MAX_NUMBER_DIGITS and body.translate(_DIGITS).find(_RUN) >= 0
+    no regular expression, whose backtracking over many near-long runs would be quadratic), window by
+    window so that a 20 MB JSON submission is not copied whole (windows overlap by the run's length)."""
+    step = WINDOW - len(_RUN)
+    return any(body[i:i + WINDOW].translate(_DIGITS).find(_RUN) >= 0
+               for i in range(0, max(len(body) - len(_RUN) + 1, 0), step))
 SLASHES = re.compile(r"/{2,}")
 DRAIN_FACTOR = 4                 # discard up to 4 × the limit before giving up on reading
 DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB

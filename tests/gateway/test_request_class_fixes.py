@@ -44,3 +44,12 @@ def test_a_small_chunked_body_with_the_token_in_the_query_is_read(ctx, his, clie
     answer = client.post("/api/egw/Lskcb2025", params=query, content=iter([body[:40], body[40:]]),
                          headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert answer.json()["maKetQua"] == "000", answer.text[:300]
+
+
+def test_the_long_number_scan_finds_runs_across_its_windows():
+    """The scan reads the body window by window (no copy of a 20 MB submission): a run straddling a window
+    boundary is still found, a run of exactly 1 000 digits is not refused."""
+    from sandbox.api.guards import WINDOW, has_long_number
+    for start in (WINDOW - 1001, WINDOW - 500, WINDOW - 1, 3 * WINDOW - 700):
+        assert has_long_number(b"a" * start + b"9" * 1001 + b"a"), start
+    assert not has_long_number((b"9" * 1000 + b",") * 3000)
