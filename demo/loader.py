@@ -1,4 +1,5 @@
-"""Demo data: the 79 Ninh Thuận facilities, accounts with known passwords, test certificates,
+"""Demo data: the 79 facilities of former Ninh Thuận (now in Khánh Hòa) and illustrative former Kon Tum
+ones (now in Quảng Ngãi), accounts with known passwords, test certificates,
 and accepted episodes of every form of care, submitted through the real intake and pipeline."""
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from sandbox.settings import ROOT, Settings
 
 from .citizens import demo_citizens, visit_traits
 
-DEMO_FACILITIES = ("58001", "58002", "58011", "58114")
+DEMO_FACILITIES = ("58001", "58002", "58011", "58114", "62001")
+ACCOUNT_ONLY = ("62005",)   # Quảng Ngãi: a facility at step 2 of the seven (account, nothing configured yet)
 DEMO_FORMS = ("kham", "ngoai_tru", "noi_tru", "ban_ngay", "linh_thuoc", "tu_xa")
 VNEID_DEMO = ("058085000001", "058190000002", "058199000123")   # the last: no BHYT card (QĐ 31)
 VNEID_PASSWORD, VNEID_PASSCODE = "Vneid@2026", "123456"
@@ -40,11 +42,11 @@ def demo_accounts() -> list[DemoAccount]:
     for code in DEMO_FACILITIES:
         out.append(DemoAccount(f"{code}_BV", f"Demo@{code}", code))
         out.append(DemoAccount(f"{code}.ktv01", f"Ktv01@{code}", code))
-    return out
+    return out + [DemoAccount(f"{code}_BV", f"Demo@{code}", code) for code in ACCOUNT_ONLY]
 
 
 def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_form: int = 1) -> dict:
-    added = admin.seed_facilities(ctx)
+    added = admin.seed_facilities(ctx, kon_tum=True)
     from .population import load_population
     load_population(ctx, DEMO_FACILITIES)
     today = ctx.clock.now().astimezone(VN_TZ).date()
@@ -112,7 +114,7 @@ def load_demo(ctx: Context, pki_dir: Path, *, seed: int = 2733, episodes_per_for
 @click.option("--url", "base_url", default="http://127.0.0.1:8000", show_default=True,
               help="where the sandbox will be served (printed in the banner)")
 def demo_command(seed, pki_dir, base_url):
-    """Nạp dữ liệu mẫu: 79 cơ sở, tài khoản, chứng thư thử nghiệm, hồ sơ đã tiếp nhận."""
+    """Nạp dữ liệu mẫu: cơ sở của Khánh Hòa và Quảng Ngãi, tài khoản, chứng thư thử nghiệm, hồ sơ đã tiếp nhận."""
     from sandbox.storage.migrate import upgrade
     settings = Settings.from_env()
     upgrade(settings.database_url)
@@ -150,7 +152,7 @@ def banner(result: dict, province_users, settings, base_url: str) -> str:
               " Thông tin cá nhân; người phụ thuộc ở trang chủ", "",
               f"Sở Y tế / BHXH tỉnh {base_url}/so-y-te/: "
               + " · ".join(f"{u} / {p} ({o})" for u, p, o in province_users),
-              "  Thử: bảng sẵn sàng theo huyện, ký xác nhận (Sở Y tế), báo cáo chiến dịch và 6 tháng, tải xlsx/PDF", "",
+              "  Thử: bảng sẵn sàng theo xã và địa bàn tỉnh cũ (Khánh Hòa — Ninh Thuận cũ; Quảng Ngãi — Kon Tum cũ), ký xác nhận (Sở Y tế), báo cáo chiến dịch và 6 tháng, tải xlsx/PDF", "",
               f"Quản trị (X-Admin-Token): {settings.admin_token} · API {base_url}/admin/api/ui/",
               "Thẻ thử nghiệm cho tra cứu thẻ (mọi mã kết quả): skdt-sandbox cards"]
     return "\n".join(lines)

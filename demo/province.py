@@ -1,5 +1,6 @@
-"""Demo data of the province pages: a Sở Y tế and a BHXH tỉnh user of Ninh Thuận, a campaign running
-around today with targets, and a campaign population (citizens per district and commune who activated
+"""Demo data of the province pages: a Sở Y tế and a BHXH user of Khánh Hòa (56, which took in Ninh Thuận)
+and of Quảng Ngãi (51, which took in Kon Tum); in Khánh Hòa the Ninh Thuận plan's campaign running around
+today with targets and a campaign population (citizens of the former Ninh Thuận communes who activated
 VNeID level 2, put their BHYT card in the wallet and opened the health book over the past days)."""
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from province import campaign, settings, users
 from sandbox.clock import VN_TZ
 from sandbox.context import Context
 from sandbox.errors import ConflictError
+from sandbox.reference import units as admin_units
 from sandbox.reference.facilities import districts
 from sandbox.security import hash_secret
 from sandbox.storage.models import Citizen, VneidAccount, WalletCard
 
-PROVINCE_USERS = (("syt.ninhthuan", "SoYTe@2026", "Nguyễn Thị Hạnh", "SYT"),
-                  ("bhxh.ninhthuan", "Bhxh@2026nt", "Trần Quốc Bảo", "BHXH"))
+PROVINCE_USERS = (("syt.khanhhoa", "SoYTe@2026", "Nguyễn Thị Hạnh", "SYT", "56"),
+                  ("bhxh.khanhhoa", "Bhxh@2026kh", "Trần Quốc Bảo", "BHXH", "56"),
+                  ("syt.quangngai", "SoYTe@2026qn", "A Sang", "SYT", "51"),
+                  ("bhxh.quangngai", "Bhxh@2026qn", "Y Linh", "BHXH", "51"))
 # Illustrative district targets: the plan's 382 171 split by each district's share of the 2019
 # census population (the real split is in annex 1 of the plan, not in its text).
 SHARES = {"582": 0.276, "584": 0.048, "585": 0.126, "586": 0.155, "587": 0.223, "588": 0.071, "589": 0.101}
@@ -26,18 +30,18 @@ CAMPAIGN_CITIZENS = 300
 
 
 def load_province_demo(ctx: Context, seed: int = 2733) -> list[tuple[str, str, str]]:
-    for username, password, name, organisation in PROVINCE_USERS:
+    for username, password, name, organisation, province in PROVINCE_USERS:
         try:
-            users.add_user(ctx, username, password, name, organisation, "58")
+            users.add_user(ctx, username, password, name, organisation, province)
         except ConflictError:
             pass
     today = ctx.clock.now().astimezone(VN_TZ).date()
-    settings.update(ctx, "58", campaign_start=(today - timedelta(days=14)).strftime("%Y%m%d"),
+    settings.update(ctx, "56", campaign_start=(today - timedelta(days=14)).strftime("%Y%m%d"),
                     campaign_end=(today + timedelta(days=16)).strftime("%Y%m%d"))
     rows = ["ma_huyen,xa_phuong,chi_tieu,so_luong"]
     for code, share in SHARES.items():
         for indicator in campaign.INDICATORS:
-            rows.append(f"{code},,{indicator},{round(campaign.PROVINCE_TOTAL_58 * share)}")
+            rows.append(f"{code},,{indicator},{round(campaign.PLAN_TOTALS['58'] * share)}")
     campaign.load_targets(ctx, users.caller(ctx, PROVINCE_USERS[0][0]), "\n".join(rows) + "\n")
     _campaign_population(ctx, seed)
     who = users.caller(ctx, PROVINCE_USERS[0][0])
@@ -45,13 +49,13 @@ def load_province_demo(ctx: Context, seed: int = 2733) -> list[tuple[str, str, s
     for item in campaign.schedule(ctx, who):   # the reports of the past were filed; yesterday's is late
         if item["state"] == "late" and item["period"] != yesterday:
             campaign.file_report(ctx, who, item["kind"], item["period"])
-    return [(u, p, o) for u, p, _, o in PROVINCE_USERS]
+    return [(u, p, o) for u, p, _, o, _ in PROVINCE_USERS]
 
 
 def _campaign_population(ctx: Context, seed: int) -> None:
     """Citizens 058099xxxxxx: who did what, and when, over the campaign's first two weeks."""
     rng = random.Random(seed)
-    units = [(code, commune) for code, d in districts().items() for commune in d.communes]
+    places = [(code, commune) for code, d in districts("58").items() for commune in d.communes]
     now = ctx.clock.now()
     secret = hash_secret("Demo@campaign", 1000)   # nobody logs in as them: one cheap shared hash
     with ctx.db.session() as s:
@@ -59,10 +63,12 @@ def _campaign_population(ctx: Context, seed: int) -> None:
             return
         for i in range(1, CAMPAIGN_CITIZENS + 1):
             pid = f"058099{i:06d}"
-            district, commune = rng.choice(units)
+            district, commune = rng.choice(places)
+            new = admin_units.new_communes(admin_units.find_commune_2024(district, commune))
             level2 = rng.random() < 0.9
             s.add(Citizen(personal_id=pid, full_name=f"Công dân chiến dịch {i}", birth_date="19900101", sex=1 + i % 2,
-                          address=f"{commune}, Ninh Thuận", phone="", guardian_id="", vneid_level=2 if level2 else 1,
+                          address=f"{admin_units.commune_name(new[0], admin_units.REFORM)}, tỉnh Khánh Hòa",
+                          phone="", guardian_id="", vneid_level=2 if level2 else 1,
                           district_code=district, commune=commune))
             if not level2:
                 continue

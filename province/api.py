@@ -29,10 +29,11 @@ def take_token(body):
 
 
 @answer_errors
-def get_board(district=None, certification=None, q=None):
+def get_board(district=None, certification=None, q=None, commune=None, formerProvince=None):
     ctx, who = context(), _who()
     signoff.refresh(ctx, who.province_code)
-    rows, cfg = board.rows(ctx, who, district=district, query=q, certification=certification)
+    rows, cfg = board.rows(ctx, who, district=district, query=q, certification=certification, commune=commune,
+                           former=formerProvince)
     return {"province": who.province_code, "settings": cfg.as_json(), "summary": board.summary(rows),
             "facilities": [r.as_json() for r in rows]}
 

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, select
 
 from sandbox.clock import as_utc
 from sandbox.context import Context
-from sandbox.reference.facilities import districts
+from sandbox.reference import units
 from sandbox.storage.models import (Account, Certificate, CertificationSession, Episode, Facility, HealthBookEntry,
                                     IssuedCertificate, SignOff, Submission)
 
@@ -35,8 +35,11 @@ STAGES = ("Chưa có tài khoản", "Có tài khoản, chưa gửi dữ liệu",
 class Row:
     code: str
     name: str
-    district_code: str
+    district_code: str              # before 01/07/2025
     district: str
+    commune_code: str               # from 01/07/2025
+    commune: str
+    former_province: str            # the province before 01/07/2025 ("Ninh Thuận")
     status: str
     accounts: list[str]
     certificate_expiry: datetime | None
@@ -78,6 +81,7 @@ class Row:
     def as_json(self) -> dict:
         iso = lambda d: as_utc(d).isoformat(timespec="seconds") if d else None  # noqa: E731
         return {"code": self.code, "name": self.name, "districtCode": self.district_code, "district": self.district,
+                "communeCode": self.commune_code, "commune": self.commune, "formerProvince": self.former_province,
                 "status": self.status, "accounts": self.accounts, "certificateExpiry": iso(self.certificate_expiry),
                 "certificateState": self.certificate_state, "lastSubmission": iso(self.last_submission),
                 "accepted": self.accepted, "rejected": self.rejected, "errorRate": self.error_rate,
@@ -96,12 +100,21 @@ def _certification(issued: IssuedCertificate | None, open_session: bool, now: da
     return "open" if open_session else "none"
 
 
+def place(f: Facility) -> tuple[str, str, str]:
+    """(district before 01/07/2025, commune after, former province) of a facility, by name."""
+    district = units.districts_2024().get(f.district_code, ("", ""))[1]
+    former = units.former_province_of(f.commune_code) or (f.code[:2] if f.code[:2] in units.provinces_2024() else "")
+    return district, units.commune_name(f.commune_code, units.REFORM), units.short(units.provinces_2024().get(former, ""))
+
+
 def rows(ctx: Context, who: ProvinceCaller, *, district: str | None = None, query: str | None = None,
-         certification: str | None = None) -> tuple[list[Row], province_settings.Settings]:
+         certification: str | None = None, commune: str | None = None,
+         former: str | None = None) -> tuple[list[Row], province_settings.Settings]:
+    """``commune``: a 2025 commune code; ``former``: a former province's code (58: Ninh Thuận cũ);
+    ``district``: a district code of before 01/07/2025."""
     cfg = province_settings.get(ctx, who.province_code)
     now = ctx.clock.now()
     since = now - timedelta(days=cfg.window_days)
-    names = {code: d.name for code, d in districts().items()}
     with ctx.db.read() as s:
         facilities = list(s.scalars(select(Facility).where(Facility.province_code == who.province_code)
                                     .order_by(Facility.code)))
@@ -149,7 +162,9 @@ def rows(ctx: Context, who: ProvinceCaller, *, district: str | None = None, quer
         v = verdicts.get(f.code, Counter())
         buckets = delays.get(f.code, (0, 0, 0, 0, 0))
         sign_state, sign_expiry = signing.get(f.code, ("none", None))
-        out.append(Row(f.code, f.name, f.district_code, names.get(f.district_code, ""), f.status,
+        district_name, commune_name, former_name = place(f)
+        out.append(Row(f.code, f.name, f.district_code, district_name, f.commune_code, commune_name, former_name,
+                       f.status,
                        accounts.get(f.code, []), sign_expiry, sign_state, last.get(f.code),
                        v.get("HOP_LE", 0), v.get("KHONG_HOP_LE", 0), sum(buckets[:4]), buckets[3],
                        overdue.get(f.code, 0), state, cert.id if cert else "",
@@ -157,6 +172,11 @@ def rows(ctx: Context, who: ProvinceCaller, *, district: str | None = None, quer
                        sign_off, grace.get(f.code) if state == "certified" else None, buckets))
     if district:
         out = [r for r in out if r.district_code == district]
+    if commune:
+        out = [r for r in out if r.commune_code == commune]
+    if former:
+        name = units.short(units.provinces_2024().get(former, ""))
+        out = [r for r in out if r.former_province == name]
     if query:
         q = query.strip().lower()
         out = [r for r in out if q in r.code or q in r.name.lower()]
@@ -243,3 +263,20 @@ def rejection_causes(ctx: Context, who: ProvinceCaller, facility: str | None = N
             Episode.facility_code.in_(codes), Episode.created_at >= since, Episode.status == "KHONG_HOP_LE")
             .group_by(Episode.error_code).order_by(func.count().desc(), Episode.error_code).limit(limit))
         return [(code or "?", int(n)) for code, n in found]
+
+
+@dataclass
+class Places:
+    communes: list[tuple[str, str]]     # (2025 commune code, name) of the province's facilities
+    formers: list[tuple[str, str]]      # (former province code, name) the province took in
+
+
+def places(ctx: Context, who: ProvinceCaller) -> Places:
+    """What the board's filters offer: the communes the province's facilities are in, and the former
+    provinces of a merged province ("Khánh Hòa — địa bàn Ninh Thuận cũ")."""
+    with ctx.db.read() as s:
+        codes = sorted(set(s.scalars(select(Facility.commune_code).where(Facility.province_code == who.province_code,
+                                                                         Facility.commune_code != ""))))
+    communes = sorted(((c, units.commune_name(c, units.REFORM)) for c in codes), key=lambda x: x[1])
+    formers = [(c, units.short(units.provinces_2024().get(c, c))) for c in units.former_provinces(who.province_code)]
+    return Places(communes, formers)

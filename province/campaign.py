@@ -1,6 +1,8 @@
-"""The integration campaign of the Ninh Thuận seed plan (KH 11/2024): per district and commune,
+"""The integration campaign of the Ninh Thuận seed plan (KH 11/2024): per place,
 level-2 electronic identification accounts, BHYT cards integrated in VNeID and health books
-activated, against targets loaded from a CSV; the daily (before 16:00), weekly (before 14:00 on
+activated, against targets loaded from a CSV (by district and commune of before 01/07/2025, the units the
+plan was written in); a report whose period ends before 01/07/2025 groups by district then commune, a later
+one by former province (for a merged province) then commune of the 2025 units, the targets summed the same way; the daily (before 16:00), weekly (before 14:00 on
 Wednesday) and end-of-campaign reports, and which of them are due, late or filed.
 
 What is counted comes from the VNeID simulator: a level-2 account is a citizen of level 2 with a
@@ -18,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sandbox.clock import VN_TZ, as_utc
 from sandbox.context import Context
 from sandbox.errors import InvalidInputError
+from sandbox.reference import units
 from sandbox.reference.facilities import districts
 from sandbox.storage.models import CampaignTarget, Citizen, ReportFiling, VneidAccount, WalletCard
 
@@ -28,7 +31,7 @@ from .users import ProvinceCaller
 
 INDICATORS = {"level2": "Tài khoản định danh điện tử mức 2", "card": "Thẻ BHYT tích hợp trên VNeID",
               "book": "Sổ sức khỏe điện tử đã kích hoạt"}
-PROVINCE_TOTAL_58 = 382_171       # KH Ninh Thuận 11/2024 mục II: the province's target for each indicator
+PLAN_TOTALS = {"58": 382_171}     # KH Ninh Thuận 11/2024 mục II: the target for each indicator, by former province
 DAILY_DUE, WEEKLY_DUE = time(16, 0), time(14, 0)   # KH mục III.2.d: daily before 16:00, weekly before 14:00 Wednesday
 FINAL_GRACE_DAYS = 3              # end-of-campaign report: the plan gives no date; 3 days after the end (UNCONFIRMED)
 KINDS = {"daily": "Báo cáo ngày", "weekly": "Báo cáo tuần", "final": "Báo cáo kết thúc chiến dịch"}
@@ -36,7 +39,8 @@ TEMPLATE = "ma_huyen,xa_phuong,chi_tieu,so_luong\n582,,level2,100000\n582,Kinh D
 
 
 def province_districts(province_code: str) -> dict:
-    return {code: d for code, d in districts().items() if d.province_code == province_code}
+    """The districts of before 01/07/2025 in the province of today (of each former province it took in)."""
+    return districts(province_code)
 
 
 # --- targets ---------------------------------------------------------------------------------------
@@ -159,7 +163,8 @@ def _parse_day(text: str) -> date:
 
 
 def report(ctx: Context, who: ProvinceCaller, kind: str, label: str | None = None) -> tuple[Period, list[Table]]:
-    """The report's tables: by district, then by commune, each indicator against its target."""
+    """The report's tables, each indicator against its target: by district then commune when the period
+    ends before 01/07/2025, by former province then commune (2025 units) after."""
     p = period(ctx, who, kind, label)
     until = min(p.until, ctx.clock.now())
     known = province_districts(who.province_code)
@@ -167,45 +172,78 @@ def report(ctx: Context, who: ProvinceCaller, kind: str, label: str | None = Non
         counts = _counts(s, who.province_code, until, p.since)
         targets = {(t.district_code, t.commune, t.indicator): t.target for t in s.scalars(
             select(CampaignTarget).where(CampaignTarget.province_code == who.province_code))}
-    by_district: dict[str, dict[str, int]] = {}
-    for (d, _), values in counts.items():
-        for k, v in values.items():
-            by_district.setdefault(d, {}).setdefault(k, 0)
-            by_district[d][k] += v
-
-    def line(name: str, values: dict, target_of) -> dict:
-        row = {"place": name}
-        for ind in INDICATORS:
-            target = target_of(ind)
-            done = values.get(ind, 0)
-            row[ind], row[f"{ind}_target"] = done, target
-            row[f"{ind}_pct"] = round(100 * done / target, 2) if target else None
-        row["card_new"], row["book_new"] = values.get("card_new", 0), values.get("book_new", 0)
-        return row
 
     def district_target(d, ind):
         direct = targets.get((d, "", ind))
         communes = [v for (dd, c, i), v in targets.items() if dd == d and c and i == ind]
         return direct if direct is not None else (sum(communes) if communes else None)
 
-    district_rows = [line(f"{code} — {d.name}", by_district.get(code, {}), lambda ind, c=code: district_target(c, ind))
-                     for code, d in known.items()]
-    total_values = {k: sum(r.get(k) or 0 for r in district_rows) for k in ("level2", "card", "book", "card_new", "book_new")}
-    province_target = lambda ind: (sum(district_target(c, ind) or 0 for c in known)  # noqa: E731
-                                   or (PROVINCE_TOTAL_58 if who.province_code == "58" else None))
-    totals = line("Toàn tỉnh", total_values, province_target)
-    commune_rows = [line(f"{known[d].name} — {c or 'chưa rõ xã'}", values, lambda ind, d=d, c=c: targets.get((d, c, ind)))
-                    for (d, c), values in sorted(counts.items()) if d in known]
     columns = [("place", "Địa bàn")]
     for ind, name in INDICATORS.items():
         columns += [(ind, name), (f"{ind}_target", "Chỉ tiêu"), (f"{ind}_pct", "Tỷ lệ %")]
     columns += [("card_new", "Thẻ tích hợp mới trong kỳ"), ("book_new", "Sổ kích hoạt mới trong kỳ")]
+    formers = [c for c in units.former_provinces(who.province_code) or (who.province_code,)]
+    plan_total = sum(PLAN_TOTALS.get(c, 0) for c in formers)
     when = as_utc(until).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-    note = (f"Số liệu đến {when} (giờ Việt Nam), từ trình mô phỏng VNeID. Chỉ tiêu toàn tỉnh "
-            f"{PROVINCE_TOTAL_58:,} (KH Ninh Thuận 11/2024 mục II)".replace(",", ".") if who.province_code == "58"
-            else f"Số liệu đến {when} (giờ Việt Nam), từ trình mô phỏng VNeID.")
-    return p, [Table(f"{KINDS[kind]} — theo huyện", columns, district_rows, note=note, sheet="Theo huyen", totals=totals),
-               Table(f"{KINDS[kind]} — theo xã, phường", columns, commune_rows, sheet="Theo xa")]
+    note = f"Số liệu đến {when} (giờ Việt Nam), từ trình mô phỏng VNeID."
+    if plan_total:
+        note += f" Chỉ tiêu {plan_total:,} (KH Ninh Thuận 11/2024 mục II, địa bàn Ninh Thuận cũ).".replace(",", ".")
+    province_target = lambda ind: sum(district_target(c, ind) or 0 for c in known) or plan_total or None  # noqa: E731
+    reformed = units.reformed(as_utc(until).astimezone(VN_TZ).date())
+    if not reformed:
+        groups = {code: (f"{code} — {d.name}", [code]) for code, d in known.items()}
+        first, second, sheets = "theo huyện", "theo xã, phường", ("Theo huyen", "Theo xa")
+    else:
+        groups = {c: (f"{units.short(units.provinces_2024().get(c, c))} cũ",
+                      [d for d, x in known.items() if x.province_code == c]) for c in formers}
+        first, second, sheets = "theo địa bàn tỉnh cũ", "theo xã, phường (từ 01/07/2025)", ("Theo dia ban cu", "Theo xa")
+    by_group: dict[str, dict[str, int]] = {}
+    for (d, _), values in counts.items():
+        group = next((g for g, (_, ds) in groups.items() if d in ds), None)
+        for k, v in values.items():
+            if group is not None:
+                by_group.setdefault(group, {}).setdefault(k, 0)
+                by_group[group][k] += v
+    group_rows = [_line(name, by_group.get(g, {}), lambda ind, ds=ds: sum(district_target(d, ind) or 0 for d in ds)
+                        or (PLAN_TOTALS.get(g) if g in PLAN_TOTALS else None))
+                  for g, (name, ds) in groups.items()]
+    total_values = {k: sum(r.get(k) or 0 for r in group_rows) for k in ("level2", "card", "book", "card_new", "book_new")}
+    totals = _line("Toàn tỉnh", total_values, province_target)
+    if reformed:   # the old communes' counts and targets summed into the commune each went into
+        by_commune: dict[str, dict[str, int]] = {}
+        commune_targets: dict[tuple[str, str], int] = {}
+        for (d, c), values in counts.items():
+            name = units.commune_name(_new_commune(d, c), units.REFORM) or "chưa rõ xã"
+            for k, v in values.items():
+                by_commune.setdefault(name, {}).setdefault(k, 0)
+                by_commune[name][k] += v
+        for (d, c, ind), v in targets.items():
+            if c:
+                key = (units.commune_name(_new_commune(d, c), units.REFORM) or "chưa rõ xã", ind)
+                commune_targets[key] = commune_targets.get(key, 0) + v
+        place_rows = [_line(name, values, lambda ind, n=name: commune_targets.get((n, ind)))
+                      for name, values in sorted(by_commune.items())]
+    else:
+        place_rows = [_line(f"{known[d].name} — {c or 'chưa rõ xã'}", values, lambda ind, d=d, c=c: targets.get((d, c, ind)))
+                      for (d, c), values in sorted(counts.items()) if d in known]
+    return p, [Table(f"{KINDS[kind]} — {first}", columns, group_rows, note=note, sheet=sheets[0], totals=totals),
+               Table(f"{KINDS[kind]} — {second}", columns, place_rows, sheet=sheets[1])]
+
+
+def _line(name: str, values: dict, target_of) -> dict:
+    row = {"place": name}
+    for ind in INDICATORS:
+        target = target_of(ind)
+        done = values.get(ind, 0)
+        row[ind], row[f"{ind}_target"] = done, target
+        row[f"{ind}_pct"] = round(100 * done / target, 2) if target else None
+    row["card_new"], row["book_new"] = values.get("card_new", 0), values.get("book_new", 0)
+    return row
+
+
+def _new_commune(district: str, commune: str) -> str:
+    old = units.find_commune_2024(district, commune)
+    return units.new_communes(old)[0] if old and units.new_communes(old) else ""
 
 
 # --- schedule --------------------------------------------------------------------------------------

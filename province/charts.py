@@ -11,12 +11,14 @@ COLOURS = ("#1f6f8b", "#99a8b2", "#e6a400", "#3c8d2f", "#b83b5e", "#6a4c93", "#2
 def bars(title: str, items: list[tuple[str, int]], *, unit: str = "", width: int = 560) -> str:
     """A horizontal bar chart; the empty chart says so instead of drawing nothing."""
     row, label_w = 26, 220
-    height = 34 + row * max(1, len(items))
     top = max((v for _, v in items), default=0)
+    if top == 0:
+        items = []          # the message alone: zero bars drawn over it would be unreadable
+    height = 34 + row * max(1, len(items))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>',
              f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
-    if not items or top == 0:
+    if not items:
         parts.append('<text x="0" y="46" font-size="12" fill="#555">Chưa có dữ liệu trong khoảng thời gian này</text>')
     for i, (label, value) in enumerate(items):
         y = 30 + i * row

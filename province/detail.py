@@ -43,7 +43,8 @@ def facility(ctx: Context, who: ProvinceCaller, code: str) -> dict:
                            for check_id, (vi, _en, reqs) in ATTESTED.items()]})
     causes = [{"code": c, "name": CODES[c].vi if c in CODES else c, "count": n}
               for c, n in board.rejection_causes(ctx, who, code)]
-    return {"facility": {"code": f.code, "name": f.name, "district": row.district, "status": f.status},
+    return {"facility": {"code": f.code, "name": f.name, "district": row.district, "commune": row.commune,
+                         "formerProvince": row.former_province, "status": f.status},
             "board": row.as_json(), "accounts": admin.list_accounts(ctx, code),
             "certificates": admin.list_certificates(ctx, code), "sessions": described,
             "signOffs": signoff.history(ctx, who, code), "rejectionCauses": causes,

@@ -14,7 +14,8 @@ def _pct(value):
 
 
 def board_table(rows: list[Row], cfg: Settings) -> Table:
-    columns = [("code", "Mã CSKCB"), ("name", "Tên cơ sở"), ("district", "Huyện/thành phố"), ("accounts", "Tài khoản"),
+    columns = [("code", "Mã CSKCB"), ("name", "Tên cơ sở"), ("commune", "Xã, phường (từ 01/07/2025)"),
+               ("former", "Địa bàn tỉnh cũ"), ("district", "Huyện cũ (trước 01/07/2025)"), ("accounts", "Tài khoản"),
                ("certificate_expiry", "Chứng thư số hết hạn"), ("last_submission", "Gửi dữ liệu gần nhất"),
                ("accepted", "Hồ sơ hợp lệ"), ("rejected", "Hồ sơ bị từ chối"), ("error_rate", "Tỷ lệ lỗi %"),
                ("display", "Hiển thị đúng hạn 24 giờ %"), ("late", "Hiển thị trễ / quá hạn"),
@@ -23,7 +24,8 @@ def board_table(rows: list[Row], cfg: Settings) -> Table:
     out = []
     for r in rows:
         grace = r.grace or {}
-        out.append({"code": r.code, "name": r.name, "district": r.district, "accounts": r.accounts,
+        out.append({"code": r.code, "name": r.name, "commune": r.commune, "former": r.former_province,
+                    "district": r.district, "accounts": r.accounts,
                     "certificate_expiry": r.certificate_expiry, "last_submission": r.last_submission,
                     "accepted": r.accepted, "rejected": r.rejected, "error_rate": _pct(r.error_rate),
                     "display": _pct(r.display_ok), "late": r.shown_late + r.overdue,

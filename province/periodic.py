@@ -12,7 +12,7 @@ UNCONFIRMED, shown in the report's note.  The column layout of cdc.kcb.vn is not
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -21,7 +21,9 @@ from sandbox.context import Context
 from sandbox.errors import InvalidInputError
 from sandbox.storage.models import Episode, Facility, PeriodicNote
 
+from sandbox.reference import units
 from sandbox.tables import Table, read_csv
+from .board import place
 from .users import ProvinceCaller, facility_in_scope
 from . import permissions
 
@@ -128,7 +130,10 @@ def report(ctx: Context, who: ProvinceCaller, label: str) -> list[Table]:
         facilities = list(s.scalars(select(Facility).where(Facility.province_code == who.province_code).order_by(Facility.code)))
         notes = {n.facility_code: n for n in s.scalars(select(PeriodicNote).where(
             PeriodicNote.province_code == who.province_code, PeriodicNote.period == label))}
-    columns = [("code", "Mã CSKCB"), ("name", "Tên cơ sở")]
+    start, end = bounds(label)
+    before = not units.reformed((end - timedelta(days=1)).date())     # the units of the period's time
+    columns = [("code", "Mã CSKCB"), ("name", "Tên cơ sở"),
+               ("place", "Huyện — tỉnh (trước 01/07/2025)" if before else "Xã, phường — địa bàn tỉnh cũ")]
     for form, (name, _) in FORMS.items():
         for cat, cat_name in CATEGORIES.items():
             columns += [(f"{form}|{cat}|visits", f"{name} — {cat_name}: số lượt KCB"),
@@ -137,7 +142,10 @@ def report(ctx: Context, who: ProvinceCaller, label: str) -> list[Table]:
     rows, totals = [], {"code": "", "name": "Toàn tỉnh"}
     for f in facilities:
         note = notes.get(f.code)
-        row = {"code": f.code, "name": f.name, "difficulties": note.difficulties if note else "",
+        district, commune, former = place(f)
+        row = {"code": f.code, "name": f.name, "place": (f"{district} — {former}" if before else
+                                                          f"{commune} — {former} cũ" if former else commune),
+               "difficulties": note.difficulties if note else "",
                "proposals": note.proposals if note else ""}
         for form in FORMS:
             for cat in CATEGORIES:
@@ -152,8 +160,12 @@ def report(ctx: Context, who: ProvinceCaller, label: str) -> list[Table]:
     province_note = notes.get("")
     if province_note:
         totals["difficulties"], totals["proposals"] = province_note.difficulties, province_note.proposals
-    start, end = bounds(label)
-    note = (f"Kỳ {label}, từ {start:%d/%m/%Y} đến trước {end:%d/%m/%Y} (QĐ 2733/QĐ-BYT Điều 8). Số lượt liên thông: "
+    formers = [units.short(units.provinces_2024().get(c, c)) for c in units.former_provinces(who.province_code)]
+    cover = (f"Tỉnh {who.province_name} gồm địa bàn {' và '.join(formers)} trước 01/07/2025; "
+             if len(formers) > 1 else "")
+    note = (f"Kỳ {label}, từ {start:%d/%m/%Y} đến trước {end:%d/%m/%Y} (QĐ 2733/QĐ-BYT Điều 8). {cover}"
+            f"Địa bàn theo đơn vị hành chính của kỳ ({'có cấp huyện' if before else 'từ 01/07/2025'}). "
+            "Số lượt liên thông: "
             "hồ sơ gửi đến cổng trong kỳ và được chấp nhận (không tính bản trùng). Số lượt KCB: do cơ sở khai báo "
             "(trống khi chưa khai báo). Nhóm mã MA_LOAI_KCB theo 6 hình thức: "
             + "; ".join(f"{n}: {', '.join(c)}" for n, c in FORMS.values())

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sandbox import throttle
 from sandbox.context import Context
 from sandbox.errors import AuthenticationError, AuthorisationError, ConflictError, InvalidInputError, NotFoundError
-from sandbox.reference.codelists import OLD_PROVINCES
+from sandbox.reference import units
 from sandbox.result_codes import ResultCode as RC
 from sandbox.security import dummy_hash, hash_secret, verify_secret
 from sandbox.storage.models import Facility, ProvinceUser
@@ -30,7 +30,9 @@ class ProvinceCaller:
 
     @property
     def province_name(self) -> str:
-        return OLD_PROVINCES.get(self.province_code, self.province_code)
+        """The province of today's map ('Khánh Hòa'); a province user belongs to one of the 34."""
+        name = units.provinces_2025().get(self.province_code, ("", ()))[0]
+        return units.short(name) if name else self.province_code
 
     @property
     def organisation_name(self) -> str:
@@ -48,9 +50,12 @@ def add_user(ctx: Context, username: str, password: str, full_name: str, organis
         raise InvalidInputError("tên đăng nhập từ 1 đến 100 ký tự", "username must be 1 to 100 characters")
     if organisation not in ORGANISATIONS:
         raise InvalidInputError("đơn vị là SYT hoặc BHXH", "organisation must be SYT or BHXH")
-    if province_code not in OLD_PROVINCES:
-        raise InvalidInputError("mã tỉnh 2 chữ số như trong mã CSKCB (58: Ninh Thuận)",
-                                "province code: the two digits of facility codes (58: Ninh Thuận)")
+    if province_code not in units.provinces_2025():
+        now = units.province_after(province_code)
+        hint = (f"; {province_code} ({units.short(units.provinces_2024()[province_code])}) thuộc tỉnh {now} "
+                f"({units.short(units.provinces_2025()[now][0])}) từ 01/07/2025" if now else "")
+        raise InvalidInputError(f"mã tỉnh là một trong 34 tỉnh, thành phố từ 01/07/2025 (56: Khánh Hòa){hint}",
+                                f"province code: one of the 34 provinces from 01/07/2025 (56: Khánh Hòa){hint and f'; {province_code} is now part of {now}'}")
     if len(password) < 8:
         raise InvalidInputError("mật khẩu cần tối thiểu 8 ký tự", "password needs at least 8 characters")
     with ctx.db.session() as s:

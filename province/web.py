@@ -107,7 +107,8 @@ def logout():
 
 def _board_filters():
     args = flask.request.args
-    return {"district": args.get("huyen") or None, "query": (args.get("q") or "")[:100] or None,
+    return {"district": args.get("huyen") or None, "commune": args.get("xa") or None,
+            "former": args.get("tinh_cu") or None, "query": (args.get("q") or "")[:100] or None,
             "certification": args.get("chung_nhan") if args.get("chung_nhan") in board.CERT_STATES else None}
 
 
@@ -124,7 +125,7 @@ def board_page():
                 charts.bars("Nguyên nhân từ chối hay gặp (hồ sơ)", causes),
                 charts.bars("Thời gian hiển thị trên VNeID (lượt)", board.display_delays(rows))]
     return render("province_board.html", rows=rows, summary=summary, cfg=cfg, pictures=pictures,
-                  districts=campaign.province_districts(who.province_code), filters=flask.request.args,
+                  places=board.places(ctx, who), filters=flask.request.args,
                   cert_states=board.CERT_STATES, schedule=[x for x in campaign.schedule(ctx, who)
                                                            if x["state"] in ("due", "late")][-6:])
 

@@ -15,8 +15,12 @@ from .storage.models import Account, Certificate, Facility
 
 
 def facility_dict(f: Facility) -> dict:
-    return {"code": f.code, "name": f.name, "provinceCode": f.province_code, "districtCode": f.district_code,
-            "status": f.status}
+    from .reference import units
+    return {"code": f.code, "name": f.name, "provinceCode": f.province_code,
+            "province": units.provinces_2025().get(f.province_code, ("", ()))[0],
+            "communeCode": f.commune_code, "commune": units.commune_name(f.commune_code, units.REFORM),
+            "formerProvinceCode": units.former_province_of(f.commune_code) or f.code[:2],
+            "districtCode": f.district_code, "status": f.status}
 
 
 def account_dict(a: Account) -> dict:
@@ -42,10 +46,22 @@ def certificate_dict(c: Certificate, now=None) -> dict:
 
 
 # --- facilities --------------------------------------------------------------------------------
-def add_facility(ctx: Context, code: str, name: str, district_code: str = "") -> dict:
+def add_facility(ctx: Context, code: str, name: str, district_code: str = "", commune_code: str = "") -> dict:
+    """A facility of today's map: ``commune_code`` a 2025 commune of its province (checked),
+    ``district_code`` its district before 01/07/2025 (kept for reports of that time)."""
+    from .reference import units
+    from .reference.facilities import current_province
+    commune_code = (commune_code or "").strip()
+    if commune_code:
+        unit = units.communes_2025().get(commune_code)
+        if unit is None or unit.province_code != current_province(code.strip()):
+            raise InvalidInputError(f"mã xã {commune_code} không phải xã, phường (từ 01/07/2025) của tỉnh "
+                                    f"{current_province(code.strip())}",
+                                    f"commune {commune_code} is not a 2025 commune of the facility's province")
     with ctx.db.session() as s:
         facility = registry.add_facility(s, code.strip(), name, ctx.clock.now())
         facility.district_code = district_code.strip()[:3]
+        facility.commune_code = commune_code
         return facility_dict(facility)
 
 
@@ -59,17 +75,19 @@ def list_facilities(ctx: Context, province: str | None = None) -> list[dict]:
         return [facility_dict(f) for f in registry.list_facilities(s, province)]
 
 
-def seed_facilities(ctx: Context) -> int:
-    from .reference.facilities import ninh_thuan_facilities
+def seed_facilities(ctx: Context, *, kon_tum: bool = False) -> int:
+    """The 79 facilities of the Ninh Thuận plan (and, with ``kon_tum``, the illustrative former Kon Tum
+    ones), in the province of today's map with their district before and commune after 01/07/2025."""
+    from .reference.facilities import kon_tum_facilities, ninh_thuan_facilities
     added = 0
     with ctx.db.session() as s:
-        for seed in ninh_thuan_facilities():
+        for seed in ninh_thuan_facilities() + (kon_tum_facilities() if kon_tum else []):
             existing = s.get(Facility, seed.code)
             if existing is None:
-                registry.add_facility(s, seed.code, seed.name, ctx.clock.now()).district_code = seed.district_code
+                existing = registry.add_facility(s, seed.code, seed.name, ctx.clock.now())
                 added += 1
-            elif not existing.district_code:
-                existing.district_code = seed.district_code
+            existing.district_code = existing.district_code or seed.district_code
+            existing.commune_code = existing.commune_code or seed.commune_code
     return added
 
 

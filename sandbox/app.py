@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     app.add_middleware(SecurityHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     from .api.fastpath import FastPath   # inside the two guards: it sees complete, bounded bodies
     app.add_middleware(FastPath, position=MiddlewarePosition.BEFORE_EXCEPTION, flask_app=flask_app, settings=settings)
-    # the code lists a first card look-up would otherwise load (vietnam-provinces takes about a second
+    # the code lists a first card look-up would otherwise load (the administrative units take a moment
     # on a 2-core machine), loaded with the app: cached per process, so a HIS's first call does not wait
     from .reference.codelists import provinces
     provinces()

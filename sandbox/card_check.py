@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, or_, select
 from .auth import Caller
 from .clock import VN_TZ, as_utc
 from .context import Context
-from .reference import calendar
+from .reference import calendar, units
 from .result_codes import CARD_CODES
 from .storage import people
 from .storage.models import Episode
@@ -215,8 +215,8 @@ def check(ctx: Context, caller: Caller, req: CheckRequest, conn) -> dict:
     if card is not None and code not in ("051", "052", "053"):
         body.update({
             "maThe": card.number, "hoTen": card.full_name, "ngaySinh": _dmy(card.birth_date),
-            "gioiTinh": "Nam" if card.sex == 1 else "Nữ", "diaChi": card.address, "maDKBD": card.ma_dkbd,
-            "cqBHXH": card.issuer, "gtTheTu": _dmy(card.valid_from), "gtTheDen": _dmy(card.valid_to),
+            "gioiTinh": "Nam" if card.sex == 1 else "Nữ", "diaChi": units.address_on(card.address, today),
+            "maDKBD": card.ma_dkbd, "cqBHXH": units.office_on(card.issuer, today), "gtTheTu": _dmy(card.valid_from), "gtTheDen": _dmy(card.valid_to),
             "maKV": card.area, "ngayDu5Nam": _dmy(card.five_years_from), "maSoBHXH": card.bhxh_number,
             "maTheCu": card.number if new else "", "maTheMoi": new.number if new else "",
             "gtTheTuMoi": _dmy(new.valid_from) if new else "", "gtTheDenMoi": _dmy(new.valid_to) if new else "",

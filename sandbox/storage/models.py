@@ -37,6 +37,7 @@ class Facility(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended
     created_at: Mapped[datetime] = mapped_column(TZ)
     district_code: Mapped[str] = mapped_column(String(3), default="")  # GSO district code (2024 units)
+    commune_code: Mapped[str] = mapped_column(String(5), default="")   # GSO commune code (2025 units)
 
 
 class Account(Base):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, InvalidInputError, NotFoundError
-from ..reference.facilities import is_facility_code
+from ..reference.facilities import current_province, is_facility_code
 from ..security import hash_credential, md5_upper
 from .models import Account, Certificate, Facility
 
@@ -37,7 +37,7 @@ def add_facility(s: Session, code: str, name: str, now: datetime, *, exist_ok: b
         if exist_ok:
             return existing
         raise ConflictError(f"cơ sở {code} đã có", f"facility {code} already exists")
-    facility = Facility(code=code, name=name.strip(), province_code=code[:2], status="active",
+    facility = Facility(code=code, name=name.strip(), province_code=current_province(code), status="active",
                         created_at=now)
     s.add(facility)
     s.flush()
@@ -53,9 +53,13 @@ def set_facility_status(s: Session, code: str, status: str) -> Facility:
 
 
 def list_facilities(s: Session, province: str | None = None) -> list[Facility]:
+    """``province``: one of the 34 provinces of today, or a former province's code (its facilities' prefix)."""
+    from ..reference import units
     query = select(Facility).order_by(Facility.code)
-    if province:
+    if province in units.provinces_2025():
         query = query.where(Facility.province_code == province)
+    elif province:
+        query = query.where(Facility.code.like(f"{province[:2]}%"))
     return list(s.scalars(query))
 
 

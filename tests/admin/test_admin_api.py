@@ -22,15 +22,21 @@ def test_admin_token_required(client):
 def test_facility_lifecycle(client):
     created = client.post("/admin/api/facilities", json={"code": "58120", "name": "Phòng khám Mới"}, headers=H)
     assert created.status_code == 201 and created.json() == {
-        "code": "58120", "name": "Phòng khám Mới", "provinceCode": "58", "districtCode": "", "status": "active"}
+        "code": "58120", "name": "Phòng khám Mới", "provinceCode": "56", "province": "Tỉnh Khánh Hòa", "communeCode": "",
+        "commune": "", "formerProvinceCode": "58", "districtCode": "", "status": "active"}   # Ninh Thuận is in Khánh Hòa
+    placed = client.post("/admin/api/facilities", json={"code": "58121", "name": "PK", "communeCode": "22738"}, headers=H)
+    assert placed.json()["commune"] == "Phường Đô Vinh"
+    elsewhere = client.post("/admin/api/facilities", json={"code": "58122", "name": "PK", "communeCode": "21028"}, headers=H)
+    assert elsewhere.json()["maLoi"] == "4221"            # a Quảng Ngãi ward for a Khánh Hòa facility
     assert client.post("/admin/api/facilities", json={"code": "58120", "name": "x"}, headers=H).json()["maLoi"] == "4091"
     bad = client.post("/admin/api/facilities", json={"code": "5812", "name": "x"}, headers=H)
     assert bad.status_code == 422 and bad.json()["maLoi"] == "4221" and "QĐ 384" in bad.json()["thongDiep"]
     assert client.post("/admin/api/facilities/58120/suspend", headers=H).json()["status"] == "suspended"
     assert client.post("/admin/api/facilities/58120/activate", headers=H).json()["status"] == "active"
     assert client.post("/admin/api/facilities/58999/suspend", headers=H).json()["maLoi"] == "4041"
-    listed = client.get("/admin/api/facilities", params={"province": "58"}, headers=H).json()
-    assert [f["code"] for f in listed] == ["58120"]
+    listed = client.get("/admin/api/facilities", params={"province": "56"}, headers=H).json()
+    assert [f["code"] for f in listed] == ["58120", "58121"]
+    assert client.get("/admin/api/facilities", params={"province": "51"}, headers=H).json() == []
 
 
 def test_account_lifecycle(client):

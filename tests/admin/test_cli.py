@@ -34,8 +34,9 @@ def test_facility_account_cert_clock_round_trip(run, tmp_path):
     assert "suspended" in run("facility", "suspend", "58120").output
     assert "active" in run("facility", "activate", "58120").output
     listed = json.loads(run("facility", "list", "--json").output)
-    assert listed == [{"code": "58120", "name": "Phòng khám Đa khoa Mới", "provinceCode": "58", "districtCode": "",
-                       "status": "active"}]
+    assert listed == [{"code": "58120", "name": "Phòng khám Đa khoa Mới", "provinceCode": "56",
+                       "province": "Tỉnh Khánh Hòa", "communeCode": "", "commune": "", "formerProvinceCode": "58",
+                       "districtCode": "", "status": "active"}]
 
     run("account", "add", "58120_BV", "--facility", "58120", "--password", "Str0ng@pass", "--ip", "203.0.113.9")
     accounts = json.loads(run("account", "list", "--json").output)
@@ -71,7 +72,7 @@ def test_demo_loads_accepted_episodes(run, tmp_path):
     assert "58001_BV" in output and "Demo@58001" in output
     assert (tmp_path / "pki" / "58001.key.pem").exists()
     rows = {r["code"]: r for r in json.loads(run("readiness", "--json").output)}
-    assert len(rows) == 79
+    assert len(rows) == 79 + 12      # former Ninh Thuận (Khánh Hòa) and the illustrative former Kon Tum (Quảng Ngãi)
     from datetime import date
     from demo.citizens import demo_citizens
     from demo.loader import DEMO_FORMS

@@ -160,3 +160,15 @@ def test_a_connection_dropped_by_the_server_is_replaced_without_a_failed_look_up
     again = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens)
     assert again.status_code == 200 and again.json()["maKetQua"] == CASES[0].code
     assert len(again.json()["dsLichSuKT2018"]) == 2          # both checks logged, once each
+
+
+def test_the_issuing_office_and_address_follow_the_units_of_the_day(checker):
+    """A card issued by BHXH tỉnh Ninh Thuận before 01/07/2025 is answered, today, with the office and
+    province of today's map (Ninh Thuận is part of Khánh Hòa); before the reform as it was."""
+    r = checker.client.post(URL, json=body(CASES[0]), headers=checker.tokens).json()
+    assert r["cqBHXH"] == "BHXH tỉnh Khánh Hòa" and r["diaChi"] == "Phan Rang - Tháp Chàm, Khánh Hòa"
+    from sandbox.reference import units
+    assert units.office_on("BHXH tỉnh Ninh Thuận", date(2025, 6, 30)) == "BHXH tỉnh Ninh Thuận"
+    assert units.office_on("BHXH tỉnh Kon Tum", date(2025, 7, 1)) == "BHXH tỉnh Quảng Ngãi"
+    assert units.office_on("BHXH thành phố Hà Nội", date(2026, 1, 1)) == "BHXH thành phố Hà Nội"
+    assert units.address_on("Đắk Hà, Kon Tum", date(2025, 7, 1)) == "Đắk Hà, Quảng Ngãi"

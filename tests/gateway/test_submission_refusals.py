@@ -107,6 +107,7 @@ def test_facility_code_rules(ctx, his, make_his):
     assert "58" in body["thongDiep"]
     refused(his.submit(episode_envelope("58002")), "4034", "403", 403)  # envelope MACSKCB ≠ maCSKCB
     assert stored(ctx) == 0
+    assert his.submit(episode_envelope(), maTinh="56").status_code == 200   # Khánh Hòa, which took in Ninh Thuận
 
 
 @pytest.mark.parametrize("endpoint,loai", [("guiHoSoXmlQD3176", "0"), ("guiHoSoXmlQD130", "3176"),

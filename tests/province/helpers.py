@@ -17,7 +17,7 @@ PASSWORD = "Tinh@2026!"
 _serial = itertools.count(1)
 
 
-def province_user(ctx, username="syt.ninhthuan", province="58", organisation="SYT"):
+def province_user(ctx, username="syt.ninhthuan", province="56", organisation="SYT"):
     from province import users
     users.add_user(ctx, username, PASSWORD, "Nguyễn Văn Sở", organisation, province)
     return users.caller(ctx, username)

@@ -28,18 +28,23 @@ def test_counts_over_the_window_and_the_error_rate(ctx):
     r = _row(rows, "58001")
     assert (r.accepted, r.rejected, r.error_rate) == (6, 2, 0.25)
     assert r.last_submission is not None and r.accounts == ["58001_BV"]
-    settings.update(ctx, "58", window_days=60)
+    settings.update(ctx, "56", window_days=60)
     r = _row(board.rows(ctx, who)[0], "58001")
     assert (r.accepted, r.rejected) == (56, 52)
     assert len(rows) == 79 and "62001" not in {x.code for x in rows}
 
 
-def test_filters_by_district_search_and_certification(ctx):
+def test_filters_by_commune_former_province_district_search_and_certification(ctx):
     seed(ctx)
     who = province_user(ctx)
     certify(ctx, "58002")
     ninh_phuoc = board.rows(ctx, who, district="587")[0]
     assert {r.code for r in ninh_phuoc} >= {"58002", "58058"} and all(r.district == "Huyện Ninh Phước" for r in ninh_phuoc)
+    phan_rang = board.rows(ctx, who, commune="22759")[0]          # Phường Phan Rang (Kinh Dinh and others)
+    assert {"58001", "58031"} <= {r.code for r in phan_rang} and {r.commune for r in phan_rang} == {"Phường Phan Rang"}
+    assert len(board.rows(ctx, who, former="58")[0]) == 79 and board.rows(ctx, who, former="56")[0] == []
+    r = _row(board.rows(ctx, who)[0], "58001")
+    assert (r.commune_code, r.former_province) == ("22759", "Ninh Thuận")
     assert [r.code for r in board.rows(ctx, who, query="mắt")[0]] == ["58011"]
     assert [r.code for r in board.rows(ctx, who, certification="certified")[0]] == ["58002"]
 
@@ -62,7 +67,7 @@ def test_grace_period_counts_only_after_certification_and_flags_a_fall_back(ctx)
     seed(ctx)
     who = province_user(ctx)
     now = ctx.clock.now()
-    settings.update(ctx, "58", grace_days=7, grace_threshold=0.10)
+    settings.update(ctx, "56", grace_days=7, grace_threshold=0.10)
     episodes(ctx, "58001", 0, 30, at=now - timedelta(days=3))        # before the certificate: not counted
     certify(ctx, "58001", when=now - timedelta(days=2))
     episodes(ctx, "58001", 19, 1, at=now - timedelta(days=1))
@@ -105,7 +110,8 @@ def test_rejection_causes_and_charts_on_the_page(client, ctx):
     client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
     page = client.get("/so-y-te/bang")
     assert page.text.count("<svg") == 3 and "XSD-001" in page.text and "Bệnh viện Mắt" in page.text
-    assert "Tiến độ tích hợp" in page.text and "Huyện Bác Ái" in page.text
+    assert "Tiến độ tích hợp" in page.text and "Xã Bác Ái Đông" in page.text and "Ninh Thuận cũ" in page.text
+    assert "<th>Huyện" not in page.text and "<td>Huyện" not in page.text   # no abolished district on today's board
 
 
 def test_another_province_is_refused_everywhere(client, ctx):

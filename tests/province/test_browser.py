@@ -28,8 +28,11 @@ def test_province_user_signs_off_a_certified_facility_and_downloads_every_report
     from playwright.sync_api import sync_playwright
     base, credential, _ = live
     province_user(ctx)
+    province_user(ctx, username="syt.quangngai", province="51")
+    from sandbox import admin
+    admin.seed_facilities(ctx, kon_tum=True)
     today = ctx.clock.now().astimezone(VN_TZ).date()
-    settings.update(ctx, "58", campaign_start=(today - timedelta(days=3)).strftime("%Y%m%d"),
+    settings.update(ctx, "56", campaign_start=(today - timedelta(days=3)).strftime("%Y%m%d"),
                     campaign_end=(today + timedelta(days=3)).strftime("%Y%m%d"))
     ReferenceHis(base, "58001_BV", HIS_PASSWORD, "58001", credential).run_session("HIS Bệnh viện tỉnh", "Công ty A", "5.2.1")
     out = ARTIFACTS / "province" / backend
@@ -81,6 +84,19 @@ def test_province_user_signs_off_a_certified_facility_and_downloads_every_report
         page.screenshot(path=str(out / "07-periodic.png"), full_page=True)
         fetch("#dl-xlsx", "bao-cao-6-thang.xlsx")
         fetch("#dl-pdf", "bao-cao-6-thang.pdf")
+        page.goto(base + "/so-y-te/bang?tinh_cu=58")
+        page.wait_for_selector("#board")
+        assert "Ninh Thuận cũ" in page.inner_text("#board") and "Khánh Hòa — địa bàn Ninh Thuận cũ" in page.content()
+        page.screenshot(path=str(out / "08-board-khanh-hoa-ninh-thuan-cu.png"), full_page=True)
+        page.click("text=Đăng xuất")
+        page.fill("input[name=username]", "syt.quangngai")        # the other province: Quảng Ngãi, Kon Tum cũ
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#board")
+        text = page.inner_text("#board")
+        assert "62001" in text and "Kon Tum cũ" in text and "58001" not in text
+        assert "Quảng Ngãi" in page.inner_text("h1")
+        page.screenshot(path=str(out / "09-board-quang-ngai.png"), full_page=True)
         browser.close()
     board = openpyxl.load_workbook(io.BytesIO(files["bang-san-sang.xlsx"])).active
     row = next(r for r in board.iter_rows(values_only=True) if r[0] == "58001")
@@ -92,4 +108,4 @@ def test_province_user_signs_off_a_certified_facility_and_downloads_every_report
     assert sum(v for v in r58001[2:-2] if isinstance(v, int)) > 0     # the reference HIS's accepted episodes
     for name in ("bao-cao-ngay.pdf", "bao-cao-6-thang.pdf"):
         assert files[name].startswith(b"%PDF")
-    assert openpyxl.load_workbook(io.BytesIO(files["bao-cao-ngay.xlsx"]))["Theo huyen"]["A1"].value.startswith("Báo cáo ngày")
+    assert openpyxl.load_workbook(io.BytesIO(files["bao-cao-ngay.xlsx"]))["Theo dia ban cu"]["A1"].value.startswith("Báo cáo ngày")

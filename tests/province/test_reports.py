@@ -48,10 +48,40 @@ def test_targets_csv_is_checked_and_replaced_whole(ctx):
         assert s.query(CampaignTarget).count() == 4        # every refused file changed nothing
 
 
-def test_daily_report_counts_against_targets_and_reads_back_from_xlsx(ctx, client):
+def _report_day(ctx, day):
+    """The clock at one hour after ``day``'s daily cutoff, the population and targets loaded."""
+    cutoff = datetime.combine(day, campaign.DAILY_DUE, VN_TZ)
+    ctx.clock.set_offset(cutoff + timedelta(hours=1) - ctx.clock.now() + ctx.clock.offset())
+    _population(ctx, cutoff)
+
+
+def test_report_after_the_reform_groups_by_former_province_and_new_commune(ctx, client):
+    """Khánh Hòa in 2026: the Ninh Thuận districts' counts under "Ninh Thuận cũ", the communes by their 2025
+    names (Kinh Dinh went into Phường Phan Rang), commune targets summed into the new commune."""
     seed(ctx)
     who = province_user(ctx)
     today = ctx.clock.now().astimezone(VN_TZ).date()
+    _report_day(ctx, today)
+    campaign.load_targets(ctx, who, TARGETS)
+    _, tables = campaign.report(ctx, who, "daily", today.isoformat())
+    groups = {r["place"]: r for r in tables[0].rows}
+    assert set(groups) == {"Khánh Hòa cũ", "Ninh Thuận cũ"} and "địa bàn tỉnh cũ" in tables[0].title
+    assert (groups["Ninh Thuận cũ"]["level2"], groups["Ninh Thuận cũ"]["card_target"]) == (4, 14)
+    assert groups["Ninh Thuận cũ"]["level2_pct"] is not None and groups["Khánh Hòa cũ"]["level2"] == 0
+    communes = {r["place"]: r for r in tables[1].rows}
+    assert set(communes) == {"Phường Phan Rang", "Phường Đô Vinh"}      # Vĩnh Hải has nobody with VNeID
+    assert (communes["Phường Phan Rang"]["card"], communes["Phường Phan Rang"]["book_target"]) == (3, 2)
+    client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/so-y-te/chien-dich/daily.xlsx?ky={today.isoformat()}").content))
+    assert "Theo dia ban cu" in wb.sheetnames
+    assert not any("Huyện" in str(c.value) for row in wb["Theo xa"].iter_rows() for c in row)
+
+
+def test_daily_report_counts_against_targets_and_reads_back_from_xlsx(ctx, client):
+    """A report of the first half of 2025 (before the reform): by district and commune of that time."""
+    seed(ctx)
+    who = province_user(ctx)
+    today = datetime(2025, 3, 12).date()
     cutoff = datetime.combine(today, campaign.DAILY_DUE, VN_TZ)
     ctx.clock.set_offset(cutoff + timedelta(hours=1) - ctx.clock.now() + ctx.clock.offset())
     _population(ctx, cutoff)
@@ -85,7 +115,7 @@ def test_schedule_due_late_filed(ctx):
     who = province_user(ctx)
     now = ctx.clock.now().astimezone(VN_TZ)
     today = now.date()
-    settings.update(ctx, "58", campaign_start=(today - timedelta(days=9)).strftime("%Y%m%d"),
+    settings.update(ctx, "56", campaign_start=(today - timedelta(days=9)).strftime("%Y%m%d"),
                     campaign_end=(today + timedelta(days=5)).strftime("%Y%m%d"))
     ctx.clock.set_offset(datetime.combine(today, datetime.min.time(), VN_TZ).replace(hour=15) - ctx.clock.now()
                          + ctx.clock.offset())      # 15:00 today: today's daily report is due, yesterday's is late
@@ -137,7 +167,7 @@ def test_periodic_report_by_form_of_care_and_card(ctx, client):
 def test_schedule_exports(ctx, client):
     province_user(ctx)
     today = ctx.clock.now().astimezone(VN_TZ).date()
-    settings.update(ctx, "58", campaign_start=(today - timedelta(days=2)).strftime("%Y%m%d"),
+    settings.update(ctx, "56", campaign_start=(today - timedelta(days=2)).strftime("%Y%m%d"),
                     campaign_end=(today + timedelta(days=2)).strftime("%Y%m%d"))
     client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
     text = client.get("/so-y-te/chien-dich/lich.csv").content.decode("utf-8-sig")
@@ -145,3 +175,19 @@ def test_schedule_exports(ctx, client):
     assert f"Báo cáo ngày,{(today - timedelta(days=2)):%d/%m/%Y}," in text and "quá hạn" in text
     wb = openpyxl.load_workbook(io.BytesIO(client.get("/so-y-te/chien-dich/lich.xlsx").content))
     assert wb["Lich bao cao"]["A1"].value == "Lịch báo cáo chiến dịch"
+
+
+def test_six_monthly_report_uses_the_units_of_its_half_year(ctx):
+    """Khánh Hòa's report for the first half of 2025 places its facilities by district and former province
+    (the units of that time); for the second half by 2025 commune, and says it covers both former provinces."""
+    seed(ctx)
+    who = province_user(ctx)
+    first = {r["code"]: r for r in periodic.report(ctx, who, "2025-H1")[1].rows}
+    second_tables = periodic.report(ctx, who, "2025-H2")
+    second = {r["code"]: r for r in second_tables[1].rows}
+    assert first["58002"]["place"] == "Huyện Ninh Phước — Ninh Thuận"
+    assert second["58002"]["place"] == "Xã Ninh Phước — Ninh Thuận cũ"
+    assert "62001" not in second                                  # Kon Tum is in Quảng Ngãi
+    assert "gồm địa bàn Khánh Hòa và Ninh Thuận" in second_tables[0].note
+    columns = dict(periodic.report(ctx, who, "2025-H1")[1].columns)
+    assert columns["place"].startswith("Huyện")

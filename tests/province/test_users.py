@@ -16,8 +16,10 @@ def _login(client, username="syt.ninhthuan", password=PASSWORD):
 
 def test_admin_api_creates_users_and_requires_the_admin_token(client, ctx):
     body = {"username": "bhxh.nt", "password": "Bhxh@2026!", "fullName": "Lê Thị B", "organisation": "BHXH",
-            "provinceCode": "58"}
+            "provinceCode": "56"}
     assert client.post("/so-y-te/api/users", json=body).status_code in (401, 403)
+    former = client.post("/so-y-te/api/users", json={**body, "provinceCode": "58"}, headers=ADMIN).json()
+    assert former["maLoi"] == "4221" and "thuộc tỉnh 56 (Khánh Hòa)" in former["thongDiep"]   # Ninh Thuận is gone
     assert client.post("/so-y-te/api/users", json=body, headers={"X-Admin-Token": "wrong"}).json()["maLoi"] == "4036"
     created = client.post("/so-y-te/api/users", json=body, headers=ADMIN)
     assert created.status_code == 201 and created.json()["organisation"] == "BHXH"
@@ -34,9 +36,9 @@ def test_admin_api_creates_users_and_requires_the_admin_token(client, ctx):
 def test_cli_adds_and_lists_users(ctx, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", ctx.settings.database_url)
     runner = CliRunner()
-    out = runner.invoke(main, ["province", "user", "add", "syt.kt", "--province", "62", "--password", "KonTum@2026"])
+    out = runner.invoke(main, ["province", "user", "add", "syt.qn", "--province", "51", "--password", "QuangNgai@2026"])
     assert out.exit_code == 0, out.output
-    assert "syt.kt" in runner.invoke(main, ["province", "user", "list"]).output
+    assert "syt.qn" in runner.invoke(main, ["province", "user", "list"]).output
 
 
 def test_exact_password_lock_out_and_alike_answers(client, ctx):
@@ -91,6 +93,6 @@ def test_settings_page_refuses_bad_values_and_changes_nothing(client, ctx):
                  {"campaign_start": "2026-13-01"}, {"campaign_start": "2026-12-10", "campaign_end": "2026-12-01"}):
         page = client.post("/so-y-te/thiet-lap", data=form)
         assert page.status_code == 422 and 'role="alert"' in page.text, form
-    assert settings.get(ctx, "58") == settings.get(ctx, "99").__class__("58", **settings.DEFAULTS)
+    assert settings.get(ctx, "56") == settings.get(ctx, "99").__class__("56", **settings.DEFAULTS)
     ok = client.post("/so-y-te/thiet-lap", data={"window_days": "60", "grace_threshold": "2,5"})
-    assert ok.status_code == 200 and settings.get(ctx, "58").grace_threshold == 0.025
+    assert ok.status_code == 200 and settings.get(ctx, "56").grace_threshold == 0.025

@@ -102,6 +102,7 @@ BREAKERS = {
     "XML3-CODE-01": ("kham", {}, setv("XML3", "MA_NHOM", 42), {}),
     "XML1-ICD-01": ("kham", {}, setv("XML1", "MA_BENH_CHINH", "Z9-9"), {}),
     "XML1-PROV-01": ("kham", {}, setv("XML1", "MATINH_CU_TRU", "99"), {}),
+    "XML1-ADDR-01": ("kham", {}, setv("XML1", "MAHUYEN_CU_TRU", "582"), {}),
     "XML1-FAC-01": ("kham", {}, lambda t: None, {"facilities": {"58001": "suspended"}}),
     "STAFF-01": ("kham", {}, setv("XML2", "MA_BAC_SI", "999999/XX-CCHN"), {}),
     "DEPT-01": ("kham", {}, setv("XML1", "MA_KHOA", "K99"), {}),
@@ -226,3 +227,25 @@ def test_a_rule_that_breaks_is_a_warning_naming_it(monkeypatch):
     found = run_rules(EpisodeView.from_rows("58001", generate(3, "58001", "kham").tables), ctx())
     [f] = [f for f in found if f.code == "CHK-001"]
     assert f.severity == "CANH_BAO" and "XML1-SUM-01" in f.message_vi
+
+
+@pytest.mark.parametrize("when, codes, warned", [
+    (date(2025, 3, 10), ("58", "585", "22813"), []),                       # the units of that time
+    (date(2025, 3, 10), ("58", "582", "22813"), ["MAXA_CU_TRU"]),          # Lâm Sơn is in Ninh Sơn, not the city
+    (date(2025, 3, 10), ("58", "", "22813"), ["MAHUYEN_CU_TRU"]),          # districts still existed
+    (date(2026, 3, 10), ("56", "", "22813"), []),                          # Khánh Hòa, Xã Lâm Sơn, no district
+    (date(2026, 3, 10), ("58", "585", "22813"), ["MATINH_CU_TRU", "MAHUYEN_CU_TRU"]),    # Ninh Thuận, a district
+    (date(2026, 3, 10), ("56", "", "22738"), []),                          # Phường Đô Vinh kept its code
+    (date(2026, 3, 10), ("56", "", "22744"), ["MAXA_CU_TRU"]),             # old Bảo An: now 22741 Phường Bảo An
+    (date(2026, 3, 10), ("51", "", "22813"), ["MAXA_CU_TRU"]),             # a Khánh Hòa commune under Quảng Ngãi
+])
+def test_residence_is_judged_by_the_units_of_the_episodes_date_and_only_warned(when, codes, warned):
+    """XML1 residence by the units in force on NGAY_RA: a post-reform episode with old units or a district
+    is warned (CANH_BAO), never refused (UNCONFIRMED: vendors' reading of the gateway)."""
+    episode = generate(3, "58001", "kham", start=datetime.combine(when, datetime.min.time()).replace(hour=8))
+    tables = copy.deepcopy(episode.tables)
+    for name, value in zip(("MATINH_CU_TRU", "MAHUYEN_CU_TRU", "MAXA_CU_TRU"), codes):
+        tables["XML1"][0][name] = value
+    found = [f for f in run_rules(EpisodeView.from_rows("58001", tables), ctx()) if f.code == "XML1-ADDR-01"]
+    assert sorted(f.xpath.rsplit("/", 1)[-1] for f in found) == sorted(warned)
+    assert all(f.severity == "CANH_BAO" for f in found)

@@ -160,7 +160,7 @@ def rule_table_markdown() -> str:
 
 
 def _load() -> None:
-    from . import amounts, benefit, dates, presence, identity, codes, registry, timing  # noqa: F401
+    from . import address, amounts, benefit, dates, presence, identity, codes, registry, timing  # noqa: F401
 
 
 _load()

@@ -82,14 +82,3 @@ def _icd_why(codes: str, status: str, tt06: bool = False) -> tuple[str, str]:
                 "and 27 – cause of death only – cannot be checked)")
     return (f"{codes} không có trong danh mục ICD-10 sandbox đang giữ (kiểm tra với danh mục của Bộ Y tế)",
             f"{codes} is not in the ICD-10 list the sandbox holds (check the BYT list)")
-
-
-@rule("XML1-PROV-01", "MATINH_CU_TRU không phải mã tỉnh hiện hành", "MATINH_CU_TRU is not a province code in force",
-      source="TT 07/2016/TT-BCA PL1 (63 tỉnh); vietnam-provinces (34 tỉnh từ 01/07/2025)",
-      fields=("MATINH_CU_TRU", "NGAY_VAO"))
-def residence_province(v, ctx):
-    x = v.xml1
-    when, value = day(x.get("NGAY_VAO")), x.get("MATINH_CU_TRU")
-    if when and value and value not in cl.provinces().codes_on(when):
-        yield Hit("XML1", x.path("MATINH_CU_TRU"), value, f"{value} không phải mã tỉnh ngày {when:%d/%m/%Y}",
-                  f"{value} is not a province code on {when}", x.line)
