@@ -27,6 +27,7 @@ PROVINCE_USERS = (("syt.khanhhoa", "SoYTe@2026", "Nguyễn Thị Hạnh", "SYT",
 # census population (the real split is in annex 1 of the plan, not in its text).
 SHARES = {"582": 0.276, "584": 0.048, "585": 0.126, "586": 0.155, "587": 0.223, "588": 0.071, "589": 0.101}
 CAMPAIGN_CITIZENS = 300
+MANG_DEN = "23473"              # Xã Măng Đen (2025), Quảng Ngãi
 
 
 def load_province_demo(ctx: Context, seed: int = 2733) -> list[tuple[str, str, str]]:
@@ -49,7 +50,21 @@ def load_province_demo(ctx: Context, seed: int = 2733) -> list[tuple[str, str, s
     for item in campaign.schedule(ctx, who):   # the reports of the past were filed; yesterday's is late
         if item["state"] == "late" and item["period"] != yesterday:
             campaign.file_report(ctx, who, item["kind"], item["period"])
+    _onboarding_requests(ctx)
     return [(u, p, o) for u, p, _, o, _ in PROVINCE_USERS]
+
+
+def _onboarding_requests(ctx: Context) -> None:
+    """Quảng Ngãi: a clinic without a code waiting for the Sở Y tế (step 1) and 62006 waiting for BHXH (step 2)."""
+    from province import onboarding
+    who = users.caller(ctx, "syt.quangngai")
+    if onboarding.requests(ctx, who):
+        return
+    onboarding.request_code(ctx, "Phòng khám Đa khoa Măng Đen (minh họa)", "51", MANG_DEN,
+                            "BS. Y Hoa, 0260 3000 000", "Đề nghị Sở Y tế cấp mã cơ sở KCB để liên thông dữ liệu.",
+                            client_ip="demo")
+    onboarding.request_account(ctx, "62006", "Phòng CNTT, TTYT Ngọc Hồi",
+                               "Đề nghị BHXH cấp tài khoản liên thông lên Cổng tiếp nhận.", client_ip="demo")
 
 
 def _campaign_population(ctx: Context, seed: int) -> None:

@@ -127,3 +127,21 @@ def add_user(body):
 def update_user(username, body):
     return users.update_user(context(), username, active=body.get("active"), password=body.get("password"),
                              unlock=bool(body.get("unlock")))
+
+
+@answer_errors
+def get_onboarding():
+    from . import onboarding
+    ctx, who = context(), _who()
+    rows, _ = board.rows(ctx, who)
+    steps = onboarding.progress(ctx, [r.code for r in rows])
+    return {"steps": [{"number": s.number, "title": s.title, "who": s.who, "deadline": s.deadline.isoformat(),
+                       "evidence": s.evidence} for s in onboarding.STEPS],
+            "source": onboarding.SOURCE, "facilities": {code: p.as_json() for code, p in steps.items()},
+            "requests": onboarding.requests(ctx, who)}
+
+
+@answer_errors
+def decide_onboarding(request_id, body):
+    from . import onboarding
+    return onboarding.decide(context(), _who(), request_id, bool(body["approve"]), body.get("reason", ""))

@@ -15,14 +15,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings": frozenset({SYT}),
     "periodic_notes": frozenset({SYT}),
     "declare_visits": frozenset({SYT}),
+    "approve_code": frozenset({SYT}),            # step 1: the Sở Y tế gives a facility its code
+    "approve_account": frozenset({BHXH}),        # step 2: BHXH gives it a gateway account
 }
 ACTION_VI = {"sign_off": "xác nhận cơ sở sẵn sàng", "targets": "nạp chỉ tiêu", "settings": "thay đổi thiết lập",
              "periodic_notes": "ghi khó khăn, đề xuất của báo cáo 6 tháng", "declare_visits": "nạp số lượt KCB",
-             "file_report": "ghi nhận nộp báo cáo", "read": "xem"}
+             "file_report": "ghi nhận nộp báo cáo", "read": "xem", "approve_code": "cấp mã cơ sở KCB",
+             "approve_account": "cấp tài khoản liên thông"}
 
 
 def require(who, action: str) -> None:
     """Refuse (403) an action the caller's organisation may not take."""
     if who.organisation not in PERMISSIONS[action]:
-        raise AuthorisationError(f"{who.organisation_name} không được {ACTION_VI[action]}: việc này của Sở Y tế",
-                                 f"{who.organisation} may not {action.replace('_', ' ')}: the Sở Y tế decides")
+        owner = "BHXH" if PERMISSIONS[action] == {BHXH} else "Sở Y tế"
+        raise AuthorisationError(f"{who.organisation_name} không được {ACTION_VI[action]}: việc này của {owner}",
+                                 f"{who.organisation} may not {action.replace('_', ' ')}: the {owner} decides")

@@ -121,10 +121,15 @@ def board_page():
     summary = board.summary(rows)
     from sandbox.result_codes import CODES
     causes = [(f"{c} {CODES[c].vi[:28] if c in CODES else ''}", n) for c, n in board.rejection_causes(ctx, who)]
+    from . import onboarding
+    steps = onboarding.progress(ctx, [r.code for r in rows])
+    at_step = [(f"{s.number}. {s.title}", sum(1 for p in steps.values() if p.current == s.number))
+               for s in onboarding.STEPS] + [("Hoàn thành 7 bước", sum(1 for p in steps.values() if p.current == 8))]
     pictures = [charts.bars("Tiến độ tích hợp (số cơ sở)", list(summary["stages"].items())),
+                charts.bars("Đang ở bước (QĐ 2733, số cơ sở)", at_step),
                 charts.bars("Nguyên nhân từ chối hay gặp (hồ sơ)", causes),
                 charts.bars("Thời gian hiển thị trên VNeID (lượt)", board.display_delays(rows))]
-    return render("province_board.html", rows=rows, summary=summary, cfg=cfg, pictures=pictures,
+    return render("province_board.html", rows=rows, summary=summary, cfg=cfg, pictures=pictures, steps=steps,
                   places=board.places(ctx, who), filters=flask.request.args,
                   cert_states=board.CERT_STATES, schedule=[x for x in campaign.schedule(ctx, who)
                                                            if x["state"] in ("due", "late")][-6:])
@@ -354,3 +359,6 @@ def period_vi(label: str) -> str:
     if "-H" in label:
         return f"6 tháng {'đầu' if label.endswith('1') else 'cuối'} năm {label[:4]}"
     return "cả chiến dịch" if label == "final" else label
+
+
+from . import onboarding_pages  # noqa: E402,F401  (the seven steps' pages, on this blueprint)

@@ -146,6 +146,9 @@ class ResultCode(str, Enum):
                         "Cơ sở này không thuộc tỉnh bạn quản lý", "This facility is not in your province")
     SIGN_OFF_PRECONDITION = _c("4205", "409", 409, False, "request",
                                "Chưa đủ điều kiện xác nhận sẵn sàng", "The facility cannot be signed off yet")
+    ONBOARDING_LIMIT = _c("4206", "409", 429, False, "request",
+                          "Đã có nhiều đề nghị đang chờ xử lý gửi từ địa chỉ này, vui lòng chờ Sở Y tế/BHXH giải quyết",
+                          "Too many pending requests from this address: wait for the Sở Y tế / BHXH to decide")
     SHARE_CODE_INVALID = _c("4308", "403", 403, False, "request",
                             "Mã chia sẻ không đúng, đã hết hạn hoặc đã bị thu hồi",
                             "Share code unknown, expired or revoked")

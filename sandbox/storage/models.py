@@ -214,7 +214,8 @@ class Card(Base):
 class CardCheck(Base):
     """One card check (dsLichSuKT2018)."""
     __tablename__ = "card_check"
-    __table_args__ = (Index("ix_card_check_card", "card_number", "checked_at"),)
+    __table_args__ = (Index("ix_card_check_card", "card_number", "checked_at"),
+                      Index("ix_card_check_facility", "facility_code", "checked_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     card_number: Mapped[str] = mapped_column(String(15))
     facility_code: Mapped[str] = mapped_column(String(5))
@@ -443,3 +444,4 @@ class PeriodicNote(Base):
 
 # the call logs live beside (a module of their own, same Base and metadata)
 from .logs import Exchange, PageSession, Refusal  # noqa: E402,F401
+from .onboarding import OnboardingRequest  # noqa: E402,F401

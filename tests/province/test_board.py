@@ -109,7 +109,7 @@ def test_rejection_causes_and_charts_on_the_page(client, ctx):
     assert board.rejection_causes(ctx, who) == [("XSD-001", 3), ("SIG-001", 1)]
     client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
     page = client.get("/so-y-te/bang")
-    assert page.text.count("<svg") == 3 and "XSD-001" in page.text and "Bệnh viện Mắt" in page.text
+    assert page.text.count("<svg") == 4 and "XSD-001" in page.text and "Bệnh viện Mắt" in page.text
     assert "Tiến độ tích hợp" in page.text and "Xã Bác Ái Đông" in page.text and "Ninh Thuận cũ" in page.text
     assert "<th>Huyện" not in page.text and "<td>Huyện" not in page.text   # no abolished district on today's board
 

@@ -59,7 +59,7 @@ def test_province_user_signs_off_a_certified_facility_and_downloads_every_report
         page.click("button[type=submit]")
         page.wait_for_selector("#board")
         assert "BVĐK tỉnh Ninh Thuận" in page.inner_text("#board") and "Đã chứng nhận" in page.inner_text("#board")
-        assert page.locator("svg.chart").count() == 3
+        assert page.locator("svg.chart").count() == 4
         page.screenshot(path=str(out / "02-board.png"), full_page=True)
         fetch("text=xlsx", "bang-san-sang.xlsx")
         page.click("a[href='/so-y-te/co-so/58001']")
