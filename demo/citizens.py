@@ -15,7 +15,7 @@ from fixtures.identity import Person
 
 from .population import card_row
 
-ADDRESS = "Phan Rang - Tháp Chàm, Ninh Thuận"
+ADDRESS = "Phường Phan Rang, tỉnh Khánh Hòa"          # the units of today's map (Ninh Thuận is in Khánh Hòa)
 COLD = ("J06.9", "Nhiễm trùng đường hô hấp trên cấp, không đặc hiệu", "Sốt, ho")
 PRESSURE = ("I10", "Bệnh lý tăng huyết áp vô căn (nguyên phát)", "Tái khám định kỳ")
 PNEUMONIA = ("J18.9", "Viêm phổi, không đặc hiệu", "Sốt cao, ho, khó thở")
@@ -75,7 +75,7 @@ def demo_citizens(today: date) -> list[DemoCitizen]:
     an = Person("Trần Văn An", True, date(1985, 2, 1), "058085000001", "5800000001", "DN4585800000001", "58",
                 ADDRESS, "0912000001")
     hoa = Person("Lê Thị Hoa", False, date(1990, 3, 15), "058190000002", "5800000016", "HN2585800000016", "58",
-                 "Ninh Hải, Ninh Thuận", "0912000002")
+                 "Xã Ninh Hải, tỉnh Khánh Hòa", "0912000002")
     born = date(today.year - 8, 9, 15)
     han = Person("Trần Gia Hân", False, born, f"0583{born.year % 100:02d}000140", "5800000140", "TE1585800000140",
                  "58", ADDRESS, "")

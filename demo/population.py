@@ -47,13 +47,13 @@ def population(today: date) -> tuple[list[dict], list[dict], list[Case]]:
     """(citizens, cards, cases)."""
     citizens = [
         {"personal_id": "058085000001", "full_name": "Trần Văn An", "birth_date": "19850201", "sex": "1",
-         "address": "Phan Rang - Tháp Chàm, Ninh Thuận", "phone": "0912000001", "guardian_id": "", "vneid_level": "2",
+         "address": "Phường Phan Rang, tỉnh Khánh Hòa", "phone": "0912000001", "guardian_id": "", "vneid_level": "2",
          "district_code": "582", "commune": "Kinh Dinh"},
         {"personal_id": "058190000002", "full_name": "Lê Thị Hoa", "birth_date": "19900315", "sex": "2",
-         "address": "Ninh Hải, Ninh Thuận", "phone": "0912000002", "guardian_id": "", "vneid_level": "2",
+         "address": "Xã Ninh Hải, tỉnh Khánh Hòa", "phone": "0912000002", "guardian_id": "", "vneid_level": "2",
          "district_code": "586", "commune": "Khánh Hải"},
         {"personal_id": f"0582{(today.year - 3) % 100:02d}000130", "full_name": "Trần Minh Khôi",
-         "birth_date": f"{today.year - 3}0610", "sex": "1", "address": "Phan Rang - Tháp Chàm, Ninh Thuận",
+         "birth_date": f"{today.year - 3}0610", "sex": "1", "address": "Phường Phan Rang, tỉnh Khánh Hòa",
          "phone": "", "guardian_id": "058085000001", "vneid_level": "0", "district_code": "582", "commune": "Kinh Dinh"},
     ]
     c = lambda *a, **k: card_row(*a, today=today, **k)  # noqa: E731
