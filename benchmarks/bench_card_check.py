@@ -42,13 +42,8 @@ OFFICER = ("058190000001", "Nguyễn Thị Thu")
 
 
 def prepare_pg() -> str:
-    engine = create_engine(PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/test",
-                           isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS skdt_sandbox_bench_card"))
-        conn.execute(text("CREATE DATABASE skdt_sandbox_bench_card"))
-    engine.dispose()
-    return PG_URL
+    from benchmarks.common import fresh_pg_database
+    return fresh_pg_database(PG_URL)     # BENCH_PG_URL's database, dropped and created
 
 
 def load(url: str, episodes: int) -> tuple[float, list[tuple[str, str, str]]]:

@@ -38,6 +38,8 @@ from sandbox.storage.migrate import upgrade  # noqa: E402
 from sandbox.storage.models import Episode, HealthBookEntry, Submission  # noqa: E402
 
 OWNER = "058085000001"
+CLIENTS = 16             # concurrent clients of the read under load (issue: ≥ 1 000 reads/s, p95 < 50 ms)
+WEB_PROCESSES = 2
 CARD = "DN4585800000001"
 
 
@@ -124,7 +126,7 @@ def over_http(ctx: Context, url: str) -> dict:
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, SANDBOX_PASSWORD_HASH_ITERATIONS="1000",
                SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef")
-    server = serve(env, port)
+    server = serve(env, port, web=WEB_PROCESSES)
     base = f"http://127.0.0.1:{port}/vneid/api"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -140,12 +142,39 @@ def over_http(ctx: Context, url: str) -> dict:
                 timings.append(time.perf_counter() - t)
                 body = answer.json()
                 assert answer.status_code == 200 and len(body["luotKham"]) == 12 and len(body["cacNam"]) == 10, body
+        loaded = under_load(base, session, server, url)
     finally:
         server.terminate()
         server.wait(timeout=10)
     timings.sort()
     return {"api_p50_ms": round(statistics.median(timings) * 1000, 2),
-            "api_p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 2), "api_max_ms": round(timings[-1] * 1000, 2)}
+            "api_p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 2), "api_max_ms": round(timings[-1] * 1000, 2),
+            **loaded}
+
+
+def under_load(base: str, session: str, server, url: str, seconds: int = 20) -> dict:
+    """CLIENTS concurrent connections (wrk, C) for ``seconds``: reads/s that answered a year of history,
+    wrk's latency percentiles, and the CPU each process spent per read (from /proc: web processes,
+    PostgreSQL backends), so the cost of a read can be compared across machines."""
+    import re
+    import shutil
+    import subprocess
+    from benchmarks.common import cpu_seconds, wrk_figures
+    if not shutil.which("wrk"):
+        return {"under_load": "wrk missing (make bench installs it)"}
+    before = cpu_seconds(server.pid, postgres=not url.startswith("sqlite"))
+    out = subprocess.run(["wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", "--timeout", "30s",
+                          "-s", os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrk_get_visits.lua"),
+                          base + "/health-book/visits"], env=dict(os.environ, WRK_SESSION=session),
+                         capture_output=True, text=True, check=True).stdout
+    after = cpu_seconds(server.pid, postgres=not url.startswith("sqlite"))
+    figures = wrk_figures(out)
+    refused = int(re.search(r"^refused: (\d+)", out, re.M).group(1))
+    served = figures["requests"] - refused
+    per = lambda key: round((after[key] - before[key]) / served * 1000, 2) if served else None  # noqa: E731
+    return {"clients": CLIENTS, "reads_per_s": round(served / figures["duration_s"], 1), "refused": refused,
+            "load_p50_ms": figures["p50_ms"], "load_p99_ms": figures["p99_ms"],
+            "cpu_ms_per_read_web": per("web"), "cpu_ms_per_read_db": per("db")}
 
 
 def main() -> None:

@@ -52,3 +52,54 @@ def analyse(ctx, table: str = "") -> None:
     else:
         with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"VACUUM ANALYZE {table}".strip()))
+
+
+def fresh_pg_database(url: str) -> str:
+    """Drop and create the database ``url`` names (BENCH_PG_URL's own name, on its own server), through the
+    server's maintenance database; returns ``url``.  Benchmarks never touch the tests' databases."""
+    from sqlalchemy import create_engine, text
+    base, name = url.rsplit("/", 1)
+    name = name.split("?", 1)[0]
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"benchmark database name {name!r}: letters, digits and _ only")
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url
+
+
+def cpu_seconds(web_pid: int, postgres: bool = False) -> dict:
+    """CPU seconds (user + system, from /proc) of the web process and its children (gunicorn's workers),
+    and, with ``postgres``, of every PostgreSQL process on the machine (its backends serve this run)."""
+    import os
+
+    def of(pid: int) -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def descendants(pid: int) -> list[int]:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                kids = [int(x) for x in fh.read().split()]
+        except OSError:
+            return []
+        return kids + [d for k in kids for d in descendants(k)]
+    web = of(web_pid) + sum(of(c) for c in descendants(web_pid))
+    db = 0.0
+    if postgres:
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/comm") as fh:
+                        if fh.read().strip() in ("postgres", "postmaster"):
+                            db += of(int(entry))
+                except OSError:
+                    pass
+    return {"web": web, "db": db}

@@ -349,8 +349,8 @@ def docs_cmd():
 
 
 def _give_way_to_workers(settings: Settings) -> None:
-    """In external mode, lower the web processes' priority (gunicorn's workers inherit it): on a shared
-    machine the `skdt-sandbox worker` processes then get the CPU first and the backlog stays bounded."""
+    """In external mode with SANDBOX_WEB_NICE > 0 (0 by default: admission control bounds the backlog),
+    lower the web processes' priority (gunicorn's workers inherit it)."""
     if settings.processing_mode == "external" and settings.web_nice > 0:
         import os
         try:
@@ -360,7 +360,7 @@ def _give_way_to_workers(settings: Settings) -> None:
                        f"processes' priority ({exc.strerror})", err=True)
             return
         click.echo(f"Tiến trình web ưu tiên thấp hơn worker (nice {level}) / web processes give way to the "
-                   f"workers (nice {level}; SANDBOX_WEB_NICE=0 to keep them equal)")
+                   f"workers (nice {level})")
 
 
 from .documents import rules_command  # noqa: E402 - the regulation calendar, a module of its own

@@ -19,7 +19,7 @@ class Context:
     @classmethod
     def create(cls, settings: Settings | None = None) -> "Context":
         settings = (settings or Settings.from_env()).with_installation_secret()
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, server_prepare=settings.pg_prepared_statements)
 
         def load() -> float:
             with db.read() as s:

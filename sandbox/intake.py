@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import admission
 from .auth import Caller, authenticate
 from .context import Context
 from .errors import AuthorisationError, FileFormatError, FileTooLargeError, ParameterError
@@ -145,6 +146,7 @@ def receive(ctx: Context, endpoint_name: str, headers: dict, form: dict, client_
                                  {"loaiHoSo": allowed}))
     ma_cskcb = (form.get("maCSKCB") or "").strip()
     check_facility_fields(caller, (form.get("maTinh") or "").strip(), ma_cskcb)
+    admission.check(ctx)          # the workers too far behind: 1011, resend later, nothing stored
     payload = decode_payload(ctx, form.get("fileHSBase64") or "")
     check_document_facility(parse_payload(payload), endpoint, ma_cskcb)
     now = ctx.clock.now()

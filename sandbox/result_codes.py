@@ -46,6 +46,9 @@ class ResultCode(str, Enum):
     FORBIDDEN = _c("403", "403", 403, True, "request", "Không có quyền truy cập", "Not authorised")
     FILE_TOO_LARGE = _c("1001", "1001", 413, True, "request",
                         "Dung lượng file vượt quá giới hạn cho phép", "File exceeds the size limit")
+    BACKLOG = _c("1011", "1001", 503, False, "request",
+                 "Cổng đang tiếp nhận quá nhiều hồ sơ (giờ cao điểm), đề nghị gửi lại sau",
+                 "The gateway is at its peak: too much waiting to be processed, resend later")
     SERVER_ERROR = _c("500", "500", 500, True, "request", "Lỗi hệ thống", "Server error")
     BAD_GATEWAY = _c("5021", "500", 502, False, "request", "Cổng tạm thời không phản hồi (502), đề nghị gửi lại",
                      "Gateway not answering (502), please resend")

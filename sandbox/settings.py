@@ -45,11 +45,21 @@ class Settings:
     # "background": a worker thread processes the queue (serve);
     # "external": the web processes only acknowledge; `skdt-sandbox worker` processes do the work.
     processing_mode: str = "background"
-    # external mode: the web processes run this much nicer than the workers, so that on a shared machine
-    # processing keeps pace with acknowledgement (the HIS waits a little longer for its 200 instead of
-    # the backlog growing); 0 leaves them equal.  Ignored in the other modes (one process does both).
-    web_nice: int = 10
+    # external mode: the web processes may run this much nicer than the workers (os.nice); 0, the default,
+    # leaves them equal — the backlog is bounded by admission control below, not by starving the web side.
+    web_nice: int = 0
+    # admission control: while the oldest acknowledged submission has waited longer than this many seconds
+    # for a worker, new submissions are answered 1011 (family 1001, "resend later", as the gateway at its
+    # peak) and nothing is stored; 0 switches it off (sandbox/admission.py)
+    max_backlog_seconds: float = 120.0
     worker_poll_seconds: float = 0.5
+    # PostgreSQL: workers sleep on LISTEN skdt_queue and wake on each acknowledgement's NOTIFY; they look
+    # at the table anyway every worker_idle_seconds (storage/queue_signal.py).  listen_url: PostgreSQL
+    # itself when DATABASE_URL goes through PgBouncer in transaction mode (LISTEN needs a session).
+    worker_idle_seconds: float = 5.0
+    listen_url: str = ""
+    # False behind PgBouncer older than 1.21 in transaction mode (no server-side prepared statements there)
+    pg_prepared_statements: bool = True
     # A claim (DANG_XU_LY) is renewed every heartbeat while its worker works; one not renewed for
     # stale_claim_seconds belongs to a dead worker and is taken over.
     stale_claim_seconds: int = 30

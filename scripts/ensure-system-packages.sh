@@ -2,7 +2,7 @@
 # Debian packages the tests need: Chromium for the browser tests (no browser download: Playwright
 # drives /usr/bin/chromium), DejaVu fonts for the PDFs, and xmlsec1, the reference XMLDSig
 # implementation the corpus test cross-checks every signature verdict with, and poppler-utils
-# (pdftoppm, pdftotext) to render the visit PDFs to images in the browser test.
+# (pdftoppm, pdftotext) to render the visit PDFs to images in the browser test, and PgBouncer.
 # Installs them with apt when missing and we are root.
 set -euo pipefail
 need=()
@@ -10,6 +10,8 @@ need=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# PgBouncer: the web and worker processes run through it in tests/gateway/test_workers.py
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 # `make bench` (--bench): wrk, the C load generator of the HTTP benchmarks
 if [ "${1:-}" = "--bench" ]; then command -v wrk >/dev/null 2>&1 || need+=(wrk); fi
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -34,7 +34,7 @@ def sandbox(tmp_path_factory):
     md5 = hashlib.md5(b"Demo@58001").hexdigest().upper()
     key = httpx.post(f"{base}/api/token/take", data={"username": "58001_BV", "password": md5}).json()["APIKey"]
     vneid = httpx.post(f"{base}/vneid/api/login", json={"soDinhDanh": "058085000001", "matKhau": "Vneid@2026"}).json()
-    province = httpx.post(f"{base}/so-y-te/api/token", json={"username": "syt.ninhthuan", "password": "SoYTe@2026"}).json()
+    province = httpx.post(f"{base}/so-y-te/api/token", json={"username": "syt.khanhhoa", "password": "SoYTe@2026"}).json()
     headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5, "username": "58001_BV",
                "X-Admin-Token": "st-admin-token", "X-VNeID-Session": vneid["phien"],
                "Authorization": f"Bearer {province['token']}"}

@@ -63,8 +63,13 @@ def run_worker(ctx: Context, *, batch: int = 8, stop: threading.Event | None = N
     from .service import process_batch
     stop = stop or threading.Event()
     done = 0
-    log.info("worker %s started (batch %d, poll %.1f s)", new_token().rsplit(":", 1)[0], batch,
-             ctx.settings.worker_poll_seconds)
+    listener = None
+    if not ctx.db.is_sqlite:
+        from ..storage.queue_signal import Listener
+        listener = Listener(ctx.settings.listen_url or ctx.db.url)
+    log.info("worker %s started (batch %d, %s)", new_token().rsplit(":", 1)[0], batch,
+             f"LISTEN, idle {ctx.settings.worker_idle_seconds:.1f} s" if listener
+             else f"poll {ctx.settings.worker_poll_seconds:.1f} s")
     while not stop.is_set():
         token = new_token()
         try:
@@ -81,5 +86,10 @@ def run_worker(ctx: Context, *, batch: int = 8, stop: threading.Event | None = N
         if not ids:
             if on_idle is not None:
                 on_idle()
-            stop.wait(ctx.settings.worker_poll_seconds)
+            if listener is None:
+                stop.wait(ctx.settings.worker_poll_seconds)
+            else:   # woken by the next acknowledgement, or look again after worker_idle_seconds
+                listener.wait(ctx.settings.worker_idle_seconds, stop)
+    if listener is not None:
+        listener.close()
     return done

@@ -182,6 +182,7 @@ def office(province_code: str, day: date) -> str:
     return f"BHXH {_kind(name)} {short(name)}" if name else ""
 
 
+@lru_cache(maxsize=1)
 def _former_by_name() -> dict[str, str]:
     return {short(name): code for code, name in provinces_2024().items()}
 

@@ -20,7 +20,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, lookup: bool = False) -> Engine:
+def make_engine(url: str, lookup: bool = False, server_prepare: bool = True) -> Engine:
     """The engine of the database.  ``lookup``: autocommit, each statement its own transaction and
     committed without waiting for the disk (SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL
     ``synchronous_commit=off``) — survives a crash of the sandbox, may lose its last fraction of a
@@ -54,24 +54,28 @@ def make_engine(url: str, lookup: bool = False) -> Engine:
             conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         return engine
-    # hide_parameters: a database error never writes personal IDs or card numbers into the logs
+    # hide_parameters: a database error never writes personal IDs or card numbers into the logs.
+    # server_prepare False: no server-side prepared statements (psycopg prepares a statement run 5 times),
+    # which PgBouncer before 1.21 cannot carry in transaction mode (Debian 12 ships 1.18)
+    prepare = {} if server_prepare else {"prepare_threshold": None}
     if lookup:   # no ping per checkout (a round trip and ≈ 0.4 ms of CPU): Database.lookup retries instead
-        return create_engine(url, pool_size=16, max_overflow=8, hide_parameters=True,
-                             isolation_level="AUTOCOMMIT", connect_args={"options": "-c synchronous_commit=off"})
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+        return create_engine(url, pool_size=16, max_overflow=8, hide_parameters=True, isolation_level="AUTOCOMMIT",
+                             connect_args={"options": "-c synchronous_commit=off", **prepare})
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True,
+                         connect_args=prepare)
 
 
 T = TypeVar("T")
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, server_prepare: bool = True):
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, server_prepare=server_prepare)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self._read_factory = sessionmaker(self.engine.execution_options(readonly=True),
                                           expire_on_commit=False)
-        self._lookup_engine = make_engine(self.url, lookup=True)   # connects only when first used
+        self._lookup_engine = make_engine(self.url, lookup=True, server_prepare=server_prepare)   # on first use
 
     @property
     def is_sqlite(self) -> bool:

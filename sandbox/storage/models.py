@@ -90,7 +90,7 @@ class Certificate(Base):
 class Submission(Base):
     """One acknowledged call (maGiaoDich) with its raw payload, kept before we answer 200."""
     __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_status", "status"),
+    __table_args__ = (Index("ix_submission_status", "status", "received_at"),   # the queue, oldest first
                       Index("ix_submission_facility_received", "facility_code", "received_at"))
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # maGiaoDich
     facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"))

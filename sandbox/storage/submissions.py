@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..pipeline.findings import WARNING, finding
 from ..result_codes import ResultCode as RC
 from ..clock import as_utc
+from .queue_signal import announce
 from .models import Episode, HealthBookEntry, Submission
 
 RECEIVED, PROCESSING, PROCESSED = "DA_TIEP_NHAN", "DANG_XU_LY", "DA_XU_LY"
@@ -30,6 +31,7 @@ def create_submission(s: Session, *, id: str, facility_code: str, username: str,
                      status=RECEIVED, attempts=0, findings=[], records=[])
     s.add(sub)
     s.flush()
+    announce(s)          # PostgreSQL: the workers wake when this commits (queue_signal.py)
     return sub
 
 

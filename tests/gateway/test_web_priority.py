@@ -1,5 +1,5 @@
-"""In external mode the web processes run nicer than the workers (SANDBOX_WEB_NICE), so on a shared
-machine processing keeps pace with acknowledgement; in the other modes, and with 0, they do not."""
+"""The web processes run at normal priority by default (the backlog is bounded by admission control,
+sandbox/admission.py); SANDBOX_WEB_NICE still makes them nicer than the workers in external mode."""
 
 import os
 
@@ -14,7 +14,7 @@ def _niceness(pid: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, pid)
 
 
-@pytest.mark.parametrize("mode, nice, expected", [("external", None, 10), ("external", "0", 0),
+@pytest.mark.parametrize("mode, nice, expected", [("external", None, 0), ("external", "10", 10),
                                                   ("background", None, 0), ("external", "3", 3)])
 def test_serve_lowers_the_web_priority_only_when_workers_process(tmp_path, mode, nice, expected):
     env = {"SANDBOX_PROCESSING_MODE": mode}
@@ -35,5 +35,5 @@ def test_a_runtime_that_forbids_it_still_serves_and_says_so(monkeypatch, capsys)
     def forbidden(increment):
         raise PermissionError(1, "Operation not permitted")
     monkeypatch.setattr(os, "nice", forbidden)
-    _give_way_to_workers(Settings(processing_mode="external"))
+    _give_way_to_workers(Settings(processing_mode="external", web_nice=10))
     assert "cannot lower the web processes' priority (Operation not permitted)" in capsys.readouterr().err

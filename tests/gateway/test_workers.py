@@ -1,6 +1,8 @@
 """Separate worker processes (``skdt-sandbox worker``): two of them drain the queue of a web process
 that only acknowledges; one is killed (SIGKILL) while it holds claims; its claims are taken over
-within seconds, and every acknowledged submission ends processed exactly once."""
+within seconds, and every acknowledged submission ends processed exactly once — directly on the
+database, and on PostgreSQL also with web and workers through PgBouncer (transaction pooling) while the
+workers LISTEN on PostgreSQL itself."""
 
 import signal
 import time
@@ -27,17 +29,24 @@ def _claims_of(ctx, pid: int) -> list[str]:
                                                           Submission.claimed_by.like(f"%:{pid}:%"))))
 
 
-def test_killed_worker_loses_nothing_and_nothing_is_processed_twice(ctx, database_url, credentials):
+@pytest.mark.parametrize("route", ["direct", "pgbouncer"])
+def test_killed_worker_loses_nothing_and_nothing_is_processed_twice(ctx, database_url, credentials, route, request):
+    served_url, extra = database_url, {}
+    if route == "pgbouncer":
+        bouncer = request.getfixturevalue("pgbouncer")
+        served_url = bouncer.url
+        extra = {"SANDBOX_PG_PREPARED_STATEMENTS": "false", "SANDBOX_LISTEN_URL": database_url,
+                 "SANDBOX_WORKER_IDLE_SECONDS": "1"}
     admin.add_facility(ctx, "58001", "BVĐK tỉnh Ninh Thuận")
     admin.add_account(ctx, "58001_BV", "58001", PASSWORD)
     credential = credentials("58001")
     admin.add_certificate(ctx, "58001", credential.cert_pem)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(database_url, port, SANDBOX_PROCESSING_MODE="external")
+    server = start_server(served_url, port, SANDBOX_PROCESSING_MODE="external", **extra)
     env = {"SANDBOX_PROCESSING_DELAY_SECONDS": "0.3", "SANDBOX_STALE_CLAIM_SECONDS": str(STALE),
-           "SANDBOX_HEARTBEAT_SECONDS": "1", "SANDBOX_PASSWORD_HASH_ITERATIONS": "1000"}
-    workers = [start_worker(database_url, **env) for _ in range(2)]
+           "SANDBOX_HEARTBEAT_SECONDS": "1", "SANDBOX_PASSWORD_HASH_ITERATIONS": "1000", **extra}
+    workers = [start_worker(served_url, **env) for _ in range(2)]
     try:
         key = httpx.post(f"{base}/api/token/take", data={"username": "58001_BV", "password": md5_upper(PASSWORD)}).json()["APIKey"]
         headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
@@ -78,6 +87,8 @@ def test_killed_worker_loses_nothing_and_nothing_is_processed_twice(ctx, databas
         assert dispositions == {"new"} and entries == N        # exactly once: no duplicate, no replacement
         assert all(attempts[i] == 2 for i in held)             # the victim's claims were taken over once
         assert takeover < STALE + 5, f"claims taken over after {takeover:.1f} s"
+        if route == "pgbouncer":
+            assert bouncer.logins() >= 3, "web and workers did not go through PgBouncer"
         print(f"\n{len(held)} claims of the killed worker taken over in {takeover:.1f} s (stale after {STALE} s)")
     finally:
         for proc in workers + [server]:

@@ -1,4 +1,5 @@
-"""Onboarding requests of the seven steps (QĐ 2733 PL01 Đ5): a code from the Sở Y tế, an account from BHXH.
+"""Onboarding requests of the seven steps (QĐ 2733 PL01 Đ5): a code from the Sở Y tế, an account from BHXH;
+card look-ups indexed by facility; the queue index ordered by arrival.
 
 Revision ID: 3d7b9f1e4a65
 Revises: 2c6a8e0d3f54
@@ -34,9 +35,14 @@ def upgrade() -> None:
     op.create_index('ix_onboarding_province_state', 'onboarding_request', ['province_code', 'state'])
     # step 4 of the seven (card look-ups at reception) is read per facility
     op.create_index('ix_card_check_facility', 'card_check', ['facility_code', 'checked_at'])
+    # the queue oldest first: the workers' claim and the admission control's backlog age (sandbox/admission.py)
+    op.drop_index('ix_submission_status', 'submission')
+    op.create_index('ix_submission_status', 'submission', ['status', 'received_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_submission_status', 'submission')
+    op.create_index('ix_submission_status', 'submission', ['status'])
     op.drop_index('ix_card_check_facility', 'card_check')
     op.drop_index('ix_onboarding_province_state', 'onboarding_request')
     op.drop_table('onboarding_request')
