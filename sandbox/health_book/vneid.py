@@ -90,8 +90,10 @@ def login(ctx: Context, personal_id: str, password: str, client_ip: str | None =
 
 def session(ctx: Context, token: str | None) -> Session:
     if token:
-        with ctx.db.read() as s:
-            row = s.get(VneidSession, keyed_digest(ctx.settings.secret_key, "vneid", token))
+        digest = keyed_digest(ctx.settings.secret_key, "vneid", token)
+        row = ctx.db.lookup(lambda c: c.execute(select(VneidSession.personal_id, VneidSession.expires_at,
+                                                       VneidSession.passcode_until)
+                                                .where(VneidSession.digest == digest)).first())
         now = ctx.clock.now()
         if row is not None and as_utc(row.expires_at) > now:
             ok = row.passcode_until is not None and as_utc(row.passcode_until) > now
@@ -198,23 +200,36 @@ def link_card(ctx: Context, sess: Session, owner: str, key: str) -> dict:
 def book_gate(ctx: Context, owner: str) -> None:
     """The refusals before the book opens: level 2, consent given, and — until QĐ 31/QĐ-BYT put every
     patient in the Sổ SKĐT (01/01/2026) — a card in the wallet."""
-    with ctx.db.read() as s:
-        person = s.get(Citizen, owner)
-        has_card = s.scalar(select(WalletCard.id).where(WalletCard.personal_id == owner).limit(1)) is not None
-        account = s.get(VneidAccount, owner)
-    guardian_level = None
-    if person.guardian_id:  # a child's book follows the guardian's account
-        with ctx.db.read() as s:
-            guardian_level = s.get(Citizen, person.guardian_id).vneid_level
-    if (guardian_level if guardian_level is not None else person.vneid_level) < 2:
+    row = ctx.db.lookup(lambda c: c.execute(_GATE, {"owner": owner}).first())   # one statement, read every call
+    if row is None:
         raise AuthorisationError(code=RC.VNEID_LEVEL)
-    if not has_card and not calendar.is_in_force("QD31-2026", _today(ctx)):   # QĐ 31: insured or not, from 2026
+    level, guardian_id, guardian_level, own_consent, guardian_consent, has_card = row
+    if guardian_id and guardian_level is not None:   # a child's book follows the guardian's account
+        level = guardian_level
+    if level < 2:
+        raise AuthorisationError(code=RC.VNEID_LEVEL)
+    if has_card is None and not calendar.is_in_force("QD31-2026", _today(ctx)):   # QĐ 31: insured or not, from 2026
         raise AuthorisationError(code=RC.VNEID_NO_CARD)
-    consent_holder = person.guardian_id or owner
-    with ctx.db.read() as s:
-        holder = s.get(VneidAccount, consent_holder) if consent_holder != owner else account
-    if holder is None or holder.book_consent_at is None:
+    if (guardian_consent if guardian_id else own_consent) is None:
         raise AuthorisationError(code=RC.VNEID_CONSENT)
+
+
+def _gate_statement():
+    """The citizen's level and consent, the guardian's when a child, and whether a card is in the wallet."""
+    from sqlalchemy import bindparam
+    from sqlalchemy.orm import aliased
+    guardian, own, theirs = aliased(Citizen), aliased(VneidAccount), aliased(VneidAccount)
+    owner = bindparam("owner")
+    card = select(WalletCard.id).where(WalletCard.personal_id == owner).limit(1).scalar_subquery()
+    return (select(Citizen.vneid_level, Citizen.guardian_id, guardian.vneid_level, own.book_consent_at,
+                   theirs.book_consent_at, card)
+            .select_from(Citizen).outerjoin(guardian, guardian.personal_id == Citizen.guardian_id)
+            .outerjoin(own, own.personal_id == Citizen.personal_id)
+            .outerjoin(theirs, theirs.personal_id == Citizen.guardian_id)
+            .where(Citizen.personal_id == owner))
+
+
+_GATE = _gate_statement()
 
 
 def consent(ctx: Context, sess: Session) -> dict:
@@ -266,15 +281,32 @@ def year_queries(owner: str, cards: list[str], now, year: int) -> list:
 
 
 def visits(ctx: Context, owner: str, year: int | None) -> dict:
-    """Visible visits of one year (default: the latest year with visits), with the years available."""
+    """Visible visits of one year (default: the latest year with visits), with the years available.
+    Read on a lookup connection (no ORM), the summary's fields taken out of each entry's JSON by the
+    database: an entry's whole document (drugs, services, results) is neither sent nor parsed here."""
     now = ctx.clock.now()
-    with ctx.db.read() as s:
-        cards = _cards(s, owner)
-        years = sorted({y for q in years_queries(owner, cards, now) for y in s.scalars(q)}, reverse=True)
+
+    def read(conn):     # (a UNION of the two ways, or an IN over the wallet's subquery, made SQLite scan)
+        cards = list(conn.execute(select(WalletCard.card_number).where(WalletCard.personal_id == owner)).scalars())
+        years = sorted({y for q in years_queries(owner, cards, now) for y in conn.execute(q).scalars()}, reverse=True)
         chosen = year if year is not None else (years[0] if years else _today(ctx).year)
-        found = {e.id: e for q in year_queries(owner, cards, now, chosen) for e in s.scalars(q)}
-    rows = sorted(found.values(), key=lambda e: (e.admitted_at, e.id), reverse=True)
-    return {"nam": chosen, "cacNam": years, "luotKham": [summary(e) for e in rows]}
+        shown = (HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= now, HealthBookEntry.year == chosen)
+        found = {r.id: r for q in _each_owned(select(*SUMMARY).where(*shown), owner, cards) for r in conn.execute(q)}
+        return chosen, years, found
+    chosen, years, found = ctx.db.lookup(read)
+    rows = sorted(found.values(), key=lambda r: (r.admitted_at, r.id), reverse=True)
+    return {"nam": chosen, "cacNam": years, "luotKham": [
+        {"id": r.id, "maCSKCB": r.facility_code, "ngayVao": r.admitted_at, "ngayRa": r.ngay_ra or "",
+         "hinhThuc": r.hinh_thuc or "", "chanDoan": r.chan_doan or "", "coGiayHen": r.giay_hen is not None,
+         "coGiayChuyenTuyen": r.giay_chuyen is not None} for r in rows]}
+
+
+_VISIT = HealthBookEntry.data["luotKham"]
+SUMMARY = (HealthBookEntry.id, HealthBookEntry.facility_code, HealthBookEntry.admitted_at,
+           _VISIT["ngayRa"].as_string().label("ngay_ra"), _VISIT["hinhThucTen"].as_string().label("hinh_thuc"),
+           _VISIT["chanDoan"].as_string().label("chan_doan"),
+           HealthBookEntry.data["giayHen"].as_string().label("giay_hen"),
+           HealthBookEntry.data["giayChuyenTuyen"].as_string().label("giay_chuyen"))
 
 
 def summary(e: HealthBookEntry) -> dict:
