@@ -52,6 +52,7 @@ def table(results: list[dict]) -> str:
     book = {b: pick("bench_health_book.py", backend=b) for b in ("sqlite", "postgresql")}
     big = pick("bench_large_envelope.py", envelope="20 MB")
     board = {b: pick("bench_province_board.py", backend=b) for b in ("sqlite", "postgresql")}
+    shadow = pick("bench_shadow.py")
     def volume(found: dict, key: str) -> str:
         n = max((r.get(key) or 0) for r in found.values()) if found else 0
         return f"{n / 1e6:g} M" if n >= 1e6 else f"{n:,}".replace(",", " ")
@@ -80,6 +81,12 @@ def table(results: list[dict]) -> str:
          "", 10, False),
         (f"province board API, {volume(board, 'episodes')} episodes, p50 ms, SQLite · PostgreSQL", "< 1 000", (board["sqlite"].get("api_board") or {}).get("p50_ms"),
          (board["postgresql"].get("api_board") or {}).get("p50_ms"), 1000, False),
+        ("VNeID year of history under 16 clients (reads/s), SQLite · PostgreSQL", "≥ 1 000",
+         book["sqlite"].get("reads_per_s"), book["postgresql"].get("reads_per_s"), 1000, True),
+        ("… CPU per read, web process ms (machine-dependent), SQLite · PostgreSQL", "—",
+         book["sqlite"].get("cpu_ms_per_read_web"), book["postgresql"].get("cpu_ms_per_read_web"), None, False),
+        ("shadow proxy: added latency p99 ms (16 connections)", "< 5", shadow.get("added_p99_ms"), "", 5, False),
+        ("… throughput through the proxy ÷ direct (same run)", "≥ 0.9", shadow.get("throughput_ratio"), "", 0.9, True),
     ]
     lines = [f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
              f"{platform.python_implementation()} {platform.python_version()}), load generator on the same machine.", "",
@@ -109,6 +116,7 @@ def main() -> None:
     results += run("bench_card_check.py", "--episodes", "20000" if quick else "1000000", "--seconds", "10" if quick else "30")
     results += run("bench_health_book.py", "--rows", "20000" if quick else "1000000")
     results += run("bench_province_board.py", *(["--episodes", "20000"] if quick else []))
+    results += run("bench_shadow.py", "--seconds", "5" if quick else "15")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in results) + "\n")
     text = table(results)

@@ -364,7 +364,9 @@ def _give_way_to_workers(settings: Settings) -> None:
 
 
 from .documents import rules_command  # noqa: E402 - the regulation calendar, a module of its own
-main.add_command(rules_command)
+from .shadow.cli import replay_command, shadow_command  # noqa: E402 - shadow mode and replay
+for _command in (rules_command, replay_command, shadow_command):
+    main.add_command(_command)
 
 
 @main.command("serve")

@@ -445,3 +445,4 @@ class PeriodicNote(Base):
 # the call logs live beside (a module of their own, same Base and metadata)
 from .logs import Exchange, PageSession, Refusal  # noqa: E402,F401
 from .onboarding import OnboardingRequest  # noqa: E402,F401
+from .shadow import ShadowComparison  # noqa: E402,F401
