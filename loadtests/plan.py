@@ -1,4 +1,4 @@
-"""Sizing of the load suites, from the figures of domain.md §12 (all secondary or our estimates):
+"""Sizing of the load suites, from published figures and our estimates (all secondary or estimated):
 
 * national design target ≈ 150–200 requests/s at peak (180–200 M visits a year, ≈ 2.5–3 calls per
   visit, 70 % of traffic in the busy 8 hours, peak factor 3);

@@ -27,7 +27,7 @@ from .board import place
 from .users import ProvinceCaller, facility_in_scope
 from . import permissions
 
-FORMS = {  # QĐ 2733 Đ8's six forms ← MA_LOAI_KCB (domain.md §5.3); the grouping is UNCONFIRMED
+FORMS = {  # QĐ 2733 Đ8's six forms ← MA_LOAI_KCB; the grouping is UNCONFIRMED
     "kham": ("Khám ngoại trú", ("01", "05", "10", "11", "12", "13", "15", "16")),
     "ngoai_tru": ("Điều trị ngoại trú", ("02", "08")),
     "linh_thuoc": ("Lĩnh thuốc theo hẹn", ("07",)),

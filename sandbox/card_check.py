@@ -1,4 +1,4 @@
-"""The BHYT card check (KQNhanLichSuKCB2024, domain.md §8): every result code from the card registry,
+"""The BHYT card check (KQNhanLichSuKCB2024): every result code from the card registry,
 the card's fields, the visit history from accepted episodes, and the log of checks.
 
 Precedence when several things are wrong (UNCONFIRMED, the official order is not published):
@@ -75,7 +75,7 @@ def _birth_matches(given: str, stored: str) -> bool:
 
 
 def format_code(number: str, today: date) -> str | None:
-    """051 / 052 / 053 from a 15-character card number alone (QĐ 1351/QĐ-BHXH structure, domain.md §5.2):
+    """051 / 052 / 053 from a 15-character card number alone (QĐ 1351/QĐ-BHXH structure):
     object code (chars 1–2), province (chars 4–5), benefit level (char 3)."""
     from .reference.codelists import BENEFIT_LEVELS, CARD_OBJECTS, provinces
     if len(number) != 15:

@@ -5,7 +5,7 @@ Two kinds of code live here:
 * request codes answer an HTTP call (``maKetQua`` family plus the precise ``maLoi``);
 * finding codes describe what processing found in a submission (``dsLoi[].maLoi``).
 
-Official codes (domain.md §7.5, §7.6) keep their numbers; every other code is a sandbox code
+Official codes keep their numbers; every other code is a sandbox code
 and says so (``official=False``).  ``family`` is the official ``maKetQua`` a real HIS sees.
 """
 
@@ -293,7 +293,7 @@ def all_codes() -> list[CodeInfo]:
     return list(_ENTRIES)
 
 
-# --- card check (POST /api/egw/KQNhanLichSuKCB2024, domain.md §8) -------------------------------
+# --- card check (POST /api/egw/KQNhanLichSuKCB2024) -------------------------------
 # Its own numbering (several numbers, e.g. 123, mean something else on the submission endpoints).
 @dataclass(frozen=True)
 class CardCodeInfo:

@@ -1,6 +1,6 @@
 """Password hashing, token generation and constant-time proofs for gateway accounts.
 
-The gateway receives ``MD5(password)`` as uppercase hex (domain.md §7.1).  That MD5 is the
+The gateway receives ``MD5(password)`` as uppercase hex.  That MD5 is the
 credential on the wire; we never store it: accounts keep a salted PBKDF2-SHA256 of it, and
 tokens keep an HMAC of it so the per-request ``passwordHash`` header is checked cheaply.
 """

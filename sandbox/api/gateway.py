@@ -165,6 +165,18 @@ def refusals():
             "chungThu": explain.certificates(ctx, caller.facility_code)}
 
 
+@answer_errors
+def comparisons():
+    """Shadow mode: the facility's own comparisons with the real gateway (sandbox/shadow/)."""
+    from ..shadow.proxy import report
+    ctx = context()
+    headers = flask.request.headers
+    caller = auth.check_login(ctx, (headers.get("username") or "").strip(), headers.get("passwordHash") or "",
+                              client_ip())
+    return {"maKetQua": ResultCode.OK.value, "maCSKCB": caller.facility_code,
+            **report(ctx, facility=caller.facility_code).as_json()}
+
+
 @recorded("submit_hoso_qd130")
 def submit_hoso_qd130(body: dict):
     return _submit("guiHoSoXmlQD130", body)

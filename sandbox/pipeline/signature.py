@@ -1,4 +1,4 @@
-"""Signature stage: the enveloped XMLDSig in CHUKYDONVI (domain.md §2.4), verified with signxml.
+"""Signature stage: the enveloped XMLDSig in CHUKYDONVI, verified with signxml.
 
 We first read the Signature for diagnostics a facility IT person understands (how many, where,
 which algorithms, which reference, which certificate), check the certificate against the

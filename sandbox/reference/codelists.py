@@ -96,7 +96,7 @@ MA_LOAI_KCB = CodeList("MA_LOAI_KCB", (
                              "04": "Điều trị nội trú ban ngày", "05": "Ngoại trú bệnh mạn tính dài ngày",
                              "06": "Điều trị lưu tại trạm y tế xã / PKĐK khu vực", "07": "Nhận thuốc theo hẹn",
                              "08": "Ngoại trú bệnh mạn tính có dịch vụ/thuốc", "09": "Điều trị nội trú dưới 04 giờ",
-                             "10": "Khác"}, "DMDC (QĐ 824), domain.md §5.3"),
+                             "10": "Khác"}, "DMDC (QĐ 824)"),
     published("QD1804-2026", {"11": "Lưu động", "12": "Tại nhà", "13": "Y học gia đình", "14": "KCB từ xa",
                                "15": "Khám sức khỏe định kỳ", "16": "Khám sàng lọc"}),
 ))
@@ -109,7 +109,7 @@ _DOITUONG_COMMON = {"1.1": "Đúng nơi đăng ký KCB ban đầu", "1.2": "Cơ 
                     "7.2": "Ủy quyền lĩnh thuốc", "7.3": "Lĩnh thuốc tại cơ sở khác", "7.4": "Cơ sở chuyển thuốc đến người bệnh",
                     "8": "Thu hồi đề nghị thanh toán", "9": "Không KCB BHYT", "10": "Lĩnh thuốc có giấy hẹn, không khám"}
 MA_DOITUONG_KCB = CodeList("MA_DOITUONG_KCB", (
-    Version(EARLIEST, None, _DOITUONG_COMMON, "DMDC lists (domain.md §5.4), codes in both lists"),
+    Version(EARLIEST, None, _DOITUONG_COMMON, "DMDC lists, codes in both lists"),
     Version(EARLIEST, date(2025, 6, 30),
             {"1.8": "(QĐ 824)", "1.9": "(QĐ 824)", "1.10": "(QĐ 824)", "3.4": "(QĐ 824)", "3.5": "(QĐ 824)",
              "3.7": "(QĐ 824)", "7.1": "(QĐ 824)"}, "QĐ 824 list, codes dropped by the 2025 annex [S7]"),
@@ -140,10 +140,10 @@ MA_NHOM = CodeList("MA_NHOM", (
 ))
 CARD_OBJECTS = _single("CARD_OBJECT", {c: c for c in (
     "DN HX CH NN TK HC XK HT TB NO CT XB TN CS QN CA CY XN MS CC CK CB KC HD TE BT HN DT DK XD TS TC TQ TA TY "
-    "HG LS PV CN HS SV GB GD TV").split()}, "VNeID accepted object codes [S10] + TV [S9], domain.md §5.2")
+    "HG LS PV CN HS SV GB GD TV").split()}, "VNeID accepted object codes [S10] + TV [S9]")
 BENEFIT_LEVELS = _single("BENEFIT_LEVEL", {"1": "100%, không giới hạn", "2": "100%, có giới hạn DVKT cao",
                                            "3": "95%", "4": "80%", "5": "100% kể cả ngoài danh mục"},
-                         "QĐ 1351/QĐ-BHXH (domain.md §5.2)")
+                         "QĐ 1351/QĐ-BHXH")
 OLD_PROVINCES = {
     "01": "Hà Nội", "02": "Hà Giang", "04": "Cao Bằng", "06": "Bắc Kạn", "08": "Tuyên Quang", "10": "Lào Cai",
     "11": "Điện Biên", "12": "Lai Châu", "14": "Sơn La", "15": "Yên Bái", "17": "Hòa Bình", "19": "Thái Nguyên",
@@ -206,7 +206,7 @@ def icd10_status(code: str) -> str:
     return "unknown"
 
 
-# QĐ 121-TCTK/PPCĐ (1979): the 54 ethnic groups, in the list's order (domain.md §4 XML1.MA_DANTOC).
+# QĐ 121-TCTK/PPCĐ (1979): the 54 ethnic groups, in the list's order (XML1.MA_DANTOC).
 MA_DANTOC = _single("MA_DANTOC", {f"{i:02d}": name for i, name in enumerate((
     "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "Hmông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
     "Xơ-đăng", "Sán Chay", "Cơ-ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra-glai", "Xtiêng", "Bru-Vân Kiều", "Thổ",

@@ -1,6 +1,6 @@
 """Derive each profile's element list from data/xml_tables.csv (QĐ 3176 state) and data/profile_changes.csv.
 
-QD3176 is the table as consolidated on 28/10/2024 (domain.md §3).  QD4750 undoes the changes that
+QD3176 is the table as consolidated on 28/10/2024.  QD4750 undoes the changes that
 came with QĐ 3176 (profile_changes.csv, profile QD4750).  QD130 starts from QD4750, takes every
 "(130: type/size)" annotation of the table, and drops what QĐ 4750 added (profile QD130).
 """
@@ -82,7 +82,7 @@ def _format(e: Element, max_: int | None, override: str | None = None) -> str:
         return "datetime12"
     if "yyyyMMdd (8 digits)" in notes and max_ == 8:
         return "date8"
-    if e.name in ("NGAY_VAO", "NGAY_RA") and max_ == 100:  # XML13: sheet says 100, "use 12" (domain.md)
+    if e.name in ("NGAY_VAO", "NGAY_RA") and max_ == 100:  # XML13: sheet says 100, "use 12"
         return "datetime12"
     return "text"
 
@@ -102,7 +102,7 @@ def fields(table: str, profile: str = DEFAULT_PROFILE) -> tuple[Field, ...]:
     out: list[Field] = []
     for e in elements(table):
         name, max_, type_, fmt_override, required_override = e.name, _size(e.max), e.type, None, None
-        source = f"{table} #{e.order} (QĐ 3176 consolidated table, domain.md §3)"
+        source = f"{table} #{e.order} (QĐ 3176 consolidated table)"
         if e.name in ("NGAY_VAO", "NGAY_RA") and table == "XML13":
             max_ = 12
         absent = False

@@ -1,4 +1,4 @@
-"""The QĐ 130/4750/3176 table definitions (domain.md §3), read from data/xml_tables.csv.
+"""The QĐ 130/4750/3176 table definitions, read from data/xml_tables.csv.
 
 One machine-readable table of every element: order, type, maximum size, required flag, the
 QĐ 130 type/size where 4750/3176 changed it, and the note.  XSDs, the generator and the rules
@@ -28,7 +28,7 @@ class Element:
 
 @dataclass(frozen=True)
 class TableShape:
-    """Root / list / row element names of a table document (domain.md §2.3)."""
+    """Root / list / row element names of a table document."""
     root: str
     list: str | None
     row: str | None

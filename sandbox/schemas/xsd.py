@@ -78,9 +78,9 @@ def table_xsd(table: str, profile: str, *, order: str = "any", all_tags: bool = 
 
 
 def envelope_xsd(profile: str) -> str:
-    """XSD of the GIAMDINHHS envelope (domain.md §2.1)."""
+    """XSD of the GIAMDINHHS envelope."""
     kinds = "".join(f'<xs:enumeration value="{t}"/>' for t in tables(profile) if t not in ("XML0", "XML12"))
-    return HEADER + f"""<!-- GIAMDINHHS envelope, profile {profile} (CV 3190 / CV 1245 templates, domain.md §2.1) -->
+    return HEADER + f"""<!-- GIAMDINHHS envelope, profile {profile} (CV 3190 / CV 1245 templates) -->
   <xs:element name="GIAMDINHHS"><xs:complexType><xs:sequence>
     <xs:element name="THONGTINDONVI"><xs:complexType><xs:sequence>
       <xs:element name="MACSKCB"><xs:simpleType><xs:restriction base="xs:string"><xs:pattern value="[0-9]{{5}}"/></xs:restriction></xs:simpleType></xs:element>

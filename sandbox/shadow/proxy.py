@@ -217,14 +217,16 @@ def mask(ma_lk: str) -> str:
     return ma_lk if len(ma_lk) <= 8 else f"{ma_lk[:6]}…{ma_lk[-2:]}"
 
 
-def report(ctx: Context, days: int = 7):
-    """The stored comparisons of the last ``days`` as a Report (compare.py)."""
+def report(ctx: Context, days: int = 7, facility: str | None = None):
+    """The stored comparisons of the last ``days`` (of one facility, when given) as a Report (compare.py)."""
     from sqlalchemy import select
     from sandbox.storage.shadow import ShadowComparison
     from .compare import Report
     since = ctx.clock.now() - timedelta(days=days)
+    query = select(ShadowComparison).where(ShadowComparison.created_at >= since).order_by(ShadowComparison.id)
+    if facility:
+        query = query.where(ShadowComparison.facility_code == facility)
     with ctx.db.read() as s:
-        rows = list(s.scalars(select(ShadowComparison).where(ShadowComparison.created_at >= since)
-                              .order_by(ShadowComparison.id)))
+        rows = list(s.scalars(query.limit(100_000)))
     verdict = lambda d: Verdict(d.get("valid"), frozenset(d.get("codes") or []))  # noqa: E731
     return Report([Comparison(r.ma_lk_masked, verdict(r.ours), verdict(r.theirs), r.endpoint) for r in rows])

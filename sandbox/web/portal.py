@@ -230,3 +230,22 @@ def health_book_preview(transaction_id: str):
             for e in entries]
     return flask.render_template("portal_book.html", transaction_id=transaction_id, rows=rows, now=now,
                                  status=sub.status, username=flask.g.username)
+
+
+@blueprint.route("/doi-chieu")
+@blueprint.route("/doi-chieu.<fmt>")
+@login_required
+def comparisons(fmt: str | None = None):
+    """Shadow mode: this facility's submissions as the real gateway and the sandbox judged them."""
+    from ..shadow.compare import CLASSES
+    from ..shadow.proxy import report
+    found = report(_ctx(), facility=flask.g.facility)
+    if fmt == "xlsx":
+        return flask.Response(to_xlsx(found.tables()), mimetype=MIME["xlsx"], headers={
+            "Content-Disposition": f'attachment; filename="doi-chieu_{flask.g.facility}.xlsx"'})
+    if fmt == "json":
+        return flask.jsonify(found.as_json())
+    if fmt is not None:
+        flask.abort(404)
+    return flask.render_template("portal_comparisons.html", data=found.as_json(), classes=CLASSES,
+                                 facility=flask.g.facility, username=flask.g.username)

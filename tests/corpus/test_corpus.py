@@ -111,3 +111,41 @@ def test_committed_corpus_is_what_the_builder_writes(tmp_path):
     assert manifest == MANIFEST, "run `python -m fixtures.corpus`"
     for sample in manifest["samples"]:
         assert (tmp_path / sample["file"]).read_bytes() == (CORPUS / sample["file"]).read_bytes(), sample["name"]
+
+
+# --- regression samples from shadow mode and replay (sandbox/shadow/samples.py) -----------------------
+REGRESSIONS = CORPUS / "regressions"
+REGRESSION_MANIFEST = (json.loads((REGRESSIONS / "regressions.json").read_text(encoding="utf-8"))
+                       if (REGRESSIONS / "regressions.json").exists() else [])
+
+
+def regression_verdict(client, folder: Path, sample: dict, ctx) -> tuple[bool, set[str]]:
+    """The sandbox's verdict on a regression sample (the corpus key registered for its facility)."""
+    from lxml import etree
+    payload = (folder / sample["file"]).read_bytes()
+    facility = etree.fromstring(payload).findtext(".//MACSKCB")
+    username = f"{facility}_REG"
+    if not any(f["code"] == facility for f in admin.list_facilities(ctx)):
+        admin.add_facility(ctx, facility, "Regression facility")
+    if not any(a["username"] == username for a in admin.list_accounts(ctx, facility)):
+        admin.add_account(ctx, username, facility, PASSWORD)
+        admin.add_certificate(ctx, facility, (CORPUS / "pki" / "facility.cert.pem").read_bytes())
+    key = client.post("/api/token/take", data={"username": username, "password": md5_upper(PASSWORD)}).json()["APIKey"]
+    headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
+    body = client.post(f"/api/qd130/{sample['endpoint']}", headers=headers, data={
+        "username": username, "loaiHoSo": sample["loaiHoSo"], "maTinh": facility[:2], "maCSKCB": facility,
+        "fileHSBase64": base64.b64encode(payload).decode()}).json()
+    result = client.get("/api/qd130/ketQuaTiepNhan", params={"maGiaoDich": body["maGiaoDich"]}, headers=headers).json()
+    errors = {e["maLoi"] for e in result["dsLoi"] if e["mucDo"] == "LOI"} | \
+        {e["maLoi"] for h in result["dsHoSo"] for e in h["dsLoi"] if e["mucDo"] == "LOI"}
+    return not errors, errors
+
+
+@pytest.mark.parametrize("sample", [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="open divergence"))
+                                    if s.get("open") else s for s in REGRESSION_MANIFEST],
+                         ids=[s["name"] for s in REGRESSION_MANIFEST])
+def test_regression_sample_gets_the_real_gateways_verdict(ctx, client, sample):
+    valid, errors = regression_verdict(client, REGRESSIONS, sample, ctx)
+    assert valid == sample["expectedValid"]
+    if not valid and sample["expectedErrors"]:
+        assert errors == set(sample["expectedErrors"])

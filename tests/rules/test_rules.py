@@ -160,7 +160,7 @@ def test_code_lists_follow_the_episode_date():
 
 
 def test_rules_not_stated_by_an_official_text_only_warn_unless_strict():
-    """LINE-DATE-01 is the sandbox's reading (domain.md §6), not a sentence of QĐ 130/4750/3176."""
+    """LINE-DATE-01 is the sandbox's reading, not a sentence of QĐ 130/4750/3176."""
     rule = RULES["LINE-DATE-01"]
     assert rule.confidence == "unconfirmed" and rule.severity == "LOI"
     assert rule.severity_in("documents") == "CANH_BAO" and rule.severity_in("strict") == "LOI"

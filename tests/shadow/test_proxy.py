@@ -66,6 +66,13 @@ def test_each_divergence_class_is_found_and_only_codes_are_stored(ctx, his, upst
     for payload, ma_lk, name in cases.values():
         assert name not in stored and ma_lk not in stored        # no name, no whole MA_LK, no payload
     assert "DN4" not in stored and "0580" not in stored          # no card number, no personal ID
+    api = his.client.get("/api/sandbox/doi-chieu", headers={"username": his.username,
+                                                            "passwordHash": his.tokens["passwordHash"]}).json()
+    assert api["counts"] == {"matched": 1, "stricter": 1, "looser": 1, "reasons": 1, "unserved": 0}
+    his.client.post("/portal/login", data={"username": his.username, "password": his.password})
+    page = his.client.get("/portal/doi-chieu")
+    assert page.status_code == 200 and "Sandbox chặt hơn" in page.text and "XML1-PROV-01" in page.text
+    assert his.client.get("/portal/doi-chieu.xlsx").content[:2] == b"PK"
 
 
 def _scripted(handler) -> httpx.MockTransport:

@@ -1,4 +1,4 @@
-"""Amount rules: the XML2/XML3 line formulas and the XML1 totals (QĐ 3176 wording, domain.md §6).
+"""Amount rules: the XML2/XML3 line formulas and the XML1 totals (QĐ 3176 wording).
 
 Money is compared within one cent.  While T_NGUONKHAC > 0 the patient/fund split is reduced by
 the other sources (T_BNTT first, then T_BNCCT, then T_BHTT), so the split formulas are only

@@ -1,11 +1,11 @@
-"""Date-order rules and SO_NGAY_DTRI by form of care (domain.md §6)."""
+"""Date-order rules and SO_NGAY_DTRI by form of care."""
 
 from __future__ import annotations
 
 from . import WARNING, Hit, rule
 from .view import EpisodeView, day, ts
 
-SRC = "QĐ 130/4750/3176, ràng buộc thời gian (domain.md §6)"
+SRC = "QĐ 130/4750/3176, ràng buộc thời gian"
 SRC_DEF = "QĐ 130 Bảng 1 (định nghĩa NGAY_VAO, NGAY_VAO_NOI_TRU, NGAY_RA)"
 
 

@@ -1,5 +1,5 @@
 """Identity rules: repeated identity fields equal XML1, card validity covers the visit, identifiers
-well formed (12-digit personal ID structure, 15-character card) — domain.md §5.2, §5.7, §6."""
+well formed (12-digit personal ID structure, 15-character card)"""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def card_covers_visit(v, ctx):
 
 @rule("XML1-CARD-02", "Mã thẻ BHYT sai cấu trúc (2 chữ mã đối tượng, 1 số quyền lợi 1–5, 2 số tỉnh, 10 số BHXH)",
       "Malformed BHYT card (object code, benefit 1–5, province, 10-digit BHXH number)",
-      source="QĐ 1351/QĐ-BHXH; domain.md §5.2", fields=("MA_THE_BHYT", "NGAY_VAO"))
+      source="QĐ 1351/QĐ-BHXH", fields=("MA_THE_BHYT", "NGAY_VAO"))
 def card_structure(v, ctx):
     x = v.xml1
     when = day(x.get("NGAY_VAO"))
@@ -88,7 +88,7 @@ def card_structure(v, ctx):
 
 
 @rule("XML1-ID-01", "Số định danh cá nhân (SO_CCCD) sai cấu trúc", "Malformed personal ID (SO_CCCD)",
-      source="Luật Căn cước 2023 Đ12; TT 07/2016/TT-BCA; domain.md §5.7",
+      source="Luật Căn cước 2023 Đ12; TT 07/2016/TT-BCA",
       fields=("SO_CCCD", "NGAY_SINH", "GIOI_TINH", "NGAY_VAO"))
 def personal_id(v, ctx):
     x = v.xml1

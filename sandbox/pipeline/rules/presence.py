@@ -1,4 +1,4 @@
-"""Conditional fields and which tables a form of care requires or forbids (domain.md §3, §6)."""
+"""Conditional fields and which tables a form of care requires or forbids."""
 
 from __future__ import annotations
 
