@@ -194,8 +194,9 @@ def report(ctx: Context, who: ProvinceCaller, kind: str, label: str | None = Non
         groups = {code: (f"{code} — {d.name}", [code]) for code, d in known.items()}
         first, second, sheets = "theo huyện", "theo xã, phường", ("Theo huyen", "Theo xa")
     else:
-        groups = {c: (f"{units.short(units.provinces_2024().get(c, c))} cũ",
-                      [d for d, x in known.items() if x.province_code == c]) for c in formers}
+        label = (lambda c: f"{units.short(units.provinces_2024().get(c, c))} cũ") if len(formers) > 1 \
+            else (lambda c: f"Tỉnh {who.province_name}")   # a province that took no other in
+        groups = {c: (label(c), [d for d, x in known.items() if x.province_code == c]) for c in formers}
         first, second, sheets = "theo địa bàn tỉnh cũ", "theo xã, phường (từ 01/07/2025)", ("Theo dia ban cu", "Theo xa")
     by_group: dict[str, dict[str, int]] = {}
     for (d, _), values in counts.items():

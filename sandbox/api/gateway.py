@@ -154,12 +154,17 @@ def _submit(endpoint_name: str, body: dict):
             "thongDiep": "Tiếp nhận thành công, tra cứu kết quả theo mã giao dịch"}
 
 
+def _sandbox_caller(ctx):
+    """The sandbox-only reads (/api/sandbox/…): the account's username and password hash, no token."""
+    headers = flask.request.headers
+    return auth.check_login(ctx, (headers.get("username") or "").strip(), headers.get("passwordHash") or "",
+                            client_ip())
+
+
 @answer_errors
 def refusals():
     ctx = context()
-    headers = flask.request.headers
-    caller = auth.check_login(ctx, (headers.get("username") or "").strip(), headers.get("passwordHash") or "",
-                              client_ip())
+    caller = _sandbox_caller(ctx)
     return {"maKetQua": ResultCode.OK.value, "maCSKCB": caller.facility_code,
             "tuChoi": explain.recent(ctx, caller.facility_code),
             "chungThu": explain.certificates(ctx, caller.facility_code)}
@@ -170,9 +175,7 @@ def comparisons():
     """Shadow mode: the facility's own comparisons with the real gateway (sandbox/shadow/)."""
     from ..shadow.proxy import report
     ctx = context()
-    headers = flask.request.headers
-    caller = auth.check_login(ctx, (headers.get("username") or "").strip(), headers.get("passwordHash") or "",
-                              client_ip())
+    caller = _sandbox_caller(ctx)
     return {"maKetQua": ResultCode.OK.value, "maCSKCB": caller.facility_code,
             **report(ctx, facility=caller.facility_code).as_json()}
 

@@ -15,21 +15,14 @@ import click
               help="CSV/xlsx của cổng thật: MA_LK, TRANG_THAI, MA_LOI / the real portal's verdicts")
 @click.option("--profile", type=click.Choice(["QD130", "QD4750", "QD3176"]), default="QD3176", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="báo cáo .xlsx hoặc .json")
-@click.option("--samples", type=click.Path(file_okay=False, path_type=Path),
-              help="ghi mỗi hồ sơ khác biệt thành mẫu hồi quy đã ẩn danh / anonymised regression samples here")
 @click.option("--json", "as_json", is_flag=True)
-def replay_command(folder, verdict_file, profile, output, samples, as_json):
+def replay_command(folder, verdict_file, profile, output, as_json):
     """Chấm lại một thư mục hồ sơ đã gửi và đối chiếu với kết quả cổng thật (không cần proxy)."""
     from sandbox.context import Context
     from sandbox.tables import to_xlsx
     from .replay import read_verdicts, replay
     report = replay(Context.create(), folder, read_verdicts(verdict_file), profile)
     data = report.as_json()
-    if samples is not None:
-        from .replay import envelopes
-        from .samples import write_samples
-        written = write_samples(report, {str(p.relative_to(folder)): b for p, b in envelopes(folder)}, samples)
-        click.echo(f"{len(written)} mẫu hồi quy / regression samples → {samples}")
     if output is not None:
         output.write_bytes(to_xlsx(report.tables()) if output.suffix.lower() == ".xlsx"
                            else json.dumps(data, ensure_ascii=False, indent=1).encode())

@@ -8,7 +8,7 @@ import json
 from lxml import etree
 
 from sandbox.shadow.replay import envelopes, read_verdicts, replay
-from sandbox.shadow.samples import SHIFT_DAYS, write_samples
+from demo.regression_samples import SHIFT_DAYS, write_samples
 from tests.corpus.test_corpus import regression_verdict
 from tests.shadow.test_replay import _write
 

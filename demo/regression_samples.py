@@ -5,6 +5,8 @@ re-signed with the corpus key; the upstream's verdict recorded as what is expect
 
 The corpus test runs them (tests/corpus/test_corpus.py, fixtures/corpus/regressions/): the sandbox must give
 the upstream's verdict; a divergence not fixed yet is marked ``open`` and expected to fail until it is.
+
+    skdt-sandbox regression-samples FOLDER --verdicts ket-qua.csv [--out fixtures/corpus/regressions]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import click
 from lxml import etree
 
 DATE = re.compile(r"^(\d{8})(\d{4})?$")
@@ -133,3 +136,18 @@ def write_samples(report, folder_of_payloads: dict[str, bytes], out: Path) -> li
         written.append(entry)
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return written
+
+
+@click.command("regression-samples")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--verdicts", "verdict_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--profile", type=click.Choice(["QD130", "QD4750", "QD3176"]), default="QD3176", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "regressions", show_default=True)
+def regression_samples_command(folder, verdict_file, profile, out):
+    """Mỗi hồ sơ khác biệt khi chấm lại (replay) thành một mẫu hồi quy đã ẩn danh cho bộ corpus."""
+    from sandbox.context import Context
+    from sandbox.shadow.replay import envelopes, read_verdicts, replay
+    report = replay(Context.create(), folder, read_verdicts(verdict_file), profile)
+    written = write_samples(report, {str(p.relative_to(folder)): b for p, b in envelopes(folder)}, out)
+    click.echo(f"{len(written)} mẫu hồi quy / regression samples → {out}")
