@@ -42,15 +42,30 @@ def check(ctx: Context, realm: str, account: str, address: str | None) -> None:
 
 
 def failed(ctx: Context, realm: str, account: str, address: str | None) -> int:
-    """Count a failure; returns the tries left for the account from this address (0: now locked)."""
+    """Count a failure; returns the tries left for the account from this address (0: now locked).
+    The count is atomic: each counter row is read FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serialises writers), and a first failure racing another to create the row retries, so
+    concurrent guesses can never slip between a read and its write."""
+    from sqlalchemy.exc import IntegrityError
+    for attempt in range(3):
+        try:
+            return _count(ctx, realm, account, address)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return 0
+
+
+def _count(ctx: Context, realm: str, account: str, address: str | None) -> int:
     now = ctx.clock.now()
     left = ACCOUNT_LIMIT
     with ctx.db.session() as s:
         for key, limit in zip(_keys(realm, account, address), (ADDRESS_LIMIT, ACCOUNT_LIMIT)):
-            row = s.get(LoginThrottle, key)
+            row = s.get(LoginThrottle, key, with_for_update=True)
             if row is None:
                 row = LoginThrottle(key=key, failures=0, window_start=now)
                 s.add(row)
+                s.flush()           # a concurrent first failure makes this raise: counted again
             if now - as_utc(row.window_start) > timedelta(minutes=WINDOW_MINUTES):
                 row.failures, row.window_start = 0, now
             row.failures += 1

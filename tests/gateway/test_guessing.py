@@ -23,3 +23,17 @@ def test_wrong_password_hash_withdraws_the_token_after_five(his, client):
     assert [c["maKetQua"] for c in codes] == ["401"] * 5 and "thu hồi" in codes[-1]["ghiChu"]
     right = client.get("/api/qd130/ketQuaTiepNhan", params={"maGiaoDich": "X"}, headers=his.tokens).json()
     assert right["maLoi"] == "4013"                    # the right passwordHash no longer helps: take a new token
+
+
+def test_concurrent_failures_are_each_counted(ctx):
+    """Twenty guesses at once from one address: no count lost between a read and its write, so the
+    account is locked at exactly its fifth failure and the address counter holds all twenty."""
+    from concurrent.futures import ThreadPoolExecutor
+    from sandbox import throttle
+    from sandbox.storage.models import LoginThrottle
+    with ThreadPoolExecutor(8) as pool:
+        lefts = list(pool.map(lambda _: throttle.failed(ctx, "race", "58001_BV", "203.0.113.77"), range(20)))
+    assert sorted(lefts) == sorted([0, 1, 2, 3, 4] * 4)          # locked at the 5th, 10th, 15th and 20th
+    with ctx.db.read() as s:
+        address = s.get(LoginThrottle, "race|addr|203.0.113.77")
+    assert address.locked_until is not None                      # all twenty reached the address limit
