@@ -7,7 +7,7 @@ BIN      = $(VENV)/bin
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: install install-test demo serve test test-fast bench load docs clean
+.PHONY: install install-test demo serve test test-fast bench load docs docs-site clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,9 @@ load: $(BIN)/python
 
 docs: install
 	$(BIN)/skdt-sandbox docs
+
+docs-site: install-test
+	$(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -63,8 +63,11 @@ def code_enum() -> list[str]:
 
 
 def render_readme(text: str) -> str:
+    """Every generated block the text holds (the README and the pages of docs/ each hold some)."""
     for name in SECTIONS:
         begin, end = f"<!-- BEGIN {name} (generated: skdt-sandbox docs) -->", f"<!-- END {name} -->"
+        if begin not in text:
+            continue
         start, stop = text.index(begin) + len(begin), text.index(end)
         text = text[:start] + "\n" + RENDERERS[name]() + "\n" + text[stop:]
     return text
@@ -80,7 +83,8 @@ def render_spec(text: str) -> str:
 
 def write_all(root: Path) -> list[Path]:
     changed = []
-    for path, render in ((root / "README.md", render_readme), (root / "openapi" / "gateway.yaml", render_spec)):
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    for path, render in [*((p, render_readme) for p in pages), (root / "openapi" / "gateway.yaml", render_spec)]:
         old = path.read_text(encoding="utf-8")
         new = render(old)
         if new != old:

@@ -38,7 +38,7 @@ def test_openapi_enum_lists_every_code():
 
 def test_readme_tables_match_the_registries():
     from sandbox.docs import card_codes_markdown, code_lists_markdown, rules_markdown
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = documentation()
     for table in (codes_markdown(), card_codes_markdown(), rules_markdown(), code_lists_markdown()):
         assert table in text
     assert render_readme(text) == text, "run `skdt-sandbox docs`"
@@ -46,7 +46,7 @@ def test_readme_tables_match_the_registries():
 
 def test_readme_rule_table_lists_every_rule():
     from sandbox.pipeline.rules import RULES
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = documentation()
     for rule_id in RULES:
         assert f"| `{rule_id}` |" in text
 
@@ -55,3 +55,26 @@ def test_every_error_class_carries_a_known_code():
     for _, cls in inspect.getmembers(errors, inspect.isclass):
         if issubclass(cls, errors.SandboxError):
             assert cls.result_code.value in CODES
+
+
+def documentation() -> str:
+    """The README and the pages of docs/, where the generated tables live."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+
+
+def test_the_readme_is_a_short_front_door_and_the_site_builds_strictly(tmp_path):
+    """The README keeps the two commands, the walk-through and an index; every page it names exists and
+    the MkDocs site of docs/ builds with --strict (no broken link, no page left out of the nav)."""
+    import re
+    import subprocess
+    import sys
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) < 200 and "make demo" in readme and "make test" in readme
+    for page in re.findall(r"\]\((docs/[^)]+\.md)\)", readme):
+        assert (ROOT / page).exists(), page
+    assert "../shared" not in documentation() and "domain.md" not in documentation()
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    built = subprocess.run([str(mkdocs), "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (tmp_path / "province" / "index.html").exists()
