@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sandbox.clock import as_utc
 from sandbox.context import Context
 from sandbox.reference import codelists
 from sandbox.pipeline.rules import RULES
@@ -42,7 +43,7 @@ def run(ctx: Context, session_id: str) -> dict:
         groups.append({"id": group.id, "title": group.title_vi, "titleEn": group.title_en, "outcome": roll_up(outcomes)})
     overall = roll_up([g["outcome"] for g in groups])
     counts = {k: sum(1 for r in results if r["outcome"] == k) for k in ("pass", "fail", "skip", "omit", "error")}
-    exchanges = [{"id": x.id, "at": x.at.isoformat(), "operation": x.operation, "httpStatus": x.http_status,
+    exchanges = [{"id": x.id, "at": as_utc(x.at).isoformat(), "operation": x.operation, "httpStatus": x.http_status,
                   "maKetQua": x.ma_ket_qua, "maLoi": x.ma_loi, "maGiaoDich": x.ma_giao_dich, "fault": x.fault}
                  for x in ev.exchanges]
     return {
@@ -51,9 +52,9 @@ def run(ctx: Context, session_id: str) -> dict:
         "session": {"id": session.id, "state": session.state, "facility": session.facility_code,
                     "software": session.software, "vendor": session.vendor, "version": session.version,
                     "profile": session.profile, "openedBy": session.opened_by,
-                    "openedAt": session.opened_at.isoformat(),
-                    "closedAt": session.closed_at.isoformat() if session.closed_at else None},
-        "generatedAt": ev.now.isoformat(), "outcome": overall, "outcomeVi": OUTCOME_VI[overall],
+                    "openedAt": as_utc(session.opened_at).isoformat(),
+                    "closedAt": as_utc(session.closed_at).isoformat() if session.closed_at else None},
+        "generatedAt": as_utc(ev.now).isoformat(), "outcome": overall, "outcomeVi": OUTCOME_VI[overall],
         "counts": counts, "groups": groups, "checks": results, "exchanges": exchanges,
         "requirements": {r: {"title": REQUIREMENTS[r][0], "titleEn": REQUIREMENTS[r][1]}
                          for r in sorted({q for c in SUITE.checks for q in c.requirements})},

@@ -26,6 +26,24 @@ PROVOCATIONS = ({"fault": "burst_503", "remaining": 1, "wait": 1},
                 {"fault": "token_refused", "remaining": 1, "wait": 5},
                 {"fault": "copayment_401", "remaining": 1, "wait": 0})
 
+# The same rules in words, for the session page (Vietnamese) and the API description (openapi/conformance.yaml).
+PROVOKED_RULES = (
+    ("«Lần gọi gửi» là mọi lần gọi guiHoSoXmlQD130/4750/3176, checkInKcbQd130/4750/3176, guiDuLieuGdykQd130 "
+     "bằng tài khoản của cơ sở sau khi mở phiên, dù được nhận hay bị từ chối.",
+     "A submission call is any call of the send/check-in operations by the facility's accounts after opening."),
+    ("Lần gọi gửi thứ 2 được trả HTTP 503 (maLoi 5031, không lưu gì): HIS phải gửi lại đúng nội dung đó (HIS-RES-01).",
+     "The 2nd submission call is answered 503: resend the same content."),
+    ("Lần gọi gửi thứ 8 được trả 4012 và token bị thu hồi (sau đó là 4013): lấy token mới rồi gửi lại (HIS-RES-02).",
+     "The 8th submission call is answered 4012 and its token withdrawn: take a new token, then resend."),
+    ("Gói HOSO thứ 3 được xử lý (không tính check-in) có HOSO đầu tiên bị từ chối SBX-001: gửi lại (HIS-RES-03).",
+     "The 3rd HOSO envelope processed has its first HOSO rejected SBX-001: resend it."),
+    ("«Cùng nội dung» là cùng các lượt KCB (LOAIHOSO và NOIDUNGFILE đã giải mã), bất kể chữ ký: ký lại khi gửi lại "
+     "vẫn là cùng nội dung. Gửi lại một lượt đã được chấp nhận thêm 3 lần là gửi lặp (HIS-RES-04).",
+     "The same content means the same episodes whatever the signature; 3 more unchanged sends is a loop."),
+    ("Lần tra cứu cùng chi trả đầu tiên được trả HTTP 401 thân rỗng: lấy token mới rồi hỏi lại (HIS-FLOW-07).",
+     "The first co-payment look-up is answered 401 with an empty body: take a new token and ask again."),
+)
+
 
 def issuer(ctx: Context) -> cert.Issuer:
     return cert.issuer(Path(ctx.settings.issuer_dir) if ctx.settings.issuer_dir else ROOT / "var" / "issuer")
@@ -36,6 +54,8 @@ def open_session(ctx: Context, facility_code: str, opened_by: str, software: str
     for name, value in (("software", software), ("vendor", vendor), ("version", version)):
         if not value.strip():
             raise InvalidInputError(f"thiếu {name}", f"{name} is required")
+        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+            raise InvalidInputError(f"{name} có ký tự điều khiển", f"{name} holds control characters")
     if profile not in PROFILES:
         raise InvalidInputError(f"profile phải là {', '.join(PROFILES)}", f"profile must be one of {', '.join(PROFILES)}")
     now = ctx.clock.now()
@@ -57,7 +77,7 @@ def open_session(ctx: Context, facility_code: str, opened_by: str, software: str
 def _describe(session: CertificationSession) -> dict:
     return {"id": session.id, "facility": session.facility_code, "software": session.software, "vendor": session.vendor,
             "version": session.version, "profile": session.profile, "state": session.state,
-            "openedAt": session.opened_at.isoformat(), "suite": f"{session.suite_id} {session.suite_version}"}
+            "openedAt": as_utc(session.opened_at).isoformat(), "suite": f"{session.suite_id} {session.suite_version}"}
 
 
 def get_session(ctx: Context, session_id: str, facility_code: str | None = None) -> CertificationSession:

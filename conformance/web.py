@@ -69,7 +69,7 @@ def session(session_id: str):
             flask.abort(404)
         error, report = exc.message_vi, service.progress(_ctx(), session_id, _facility())
     return flask.render_template("conformance_session.html", report=report, attested=ATTESTED, error=error,
-                                 username=flask.g.username)
+                                 username=flask.g.username, provoked=service.PROVOKED_RULES)
 
 
 @blueprint.route("/portal/chung-nhan/<session_id>/bao-cao.<fmt>")

@@ -55,10 +55,14 @@ def facility_credential(ctx: Context, facility: str, pki_dir: Path | None = None
 @click.option("--cert", "cert_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="write the XML here")
 @click.option("--base64", "as_base64", is_flag=True, help="print fileHSBase64 instead of XML")
-def sample_command(facility, form, profile, seed, referral_to, key_file, cert_file, out, as_base64):
+@click.option("--unsigned", is_flag=True, help="leave CHUKYDONVI empty: for a client that signs with its own library "
+                                                 "(examples/)")
+def sample_command(facility, form, profile, seed, referral_to, key_file, cert_file, out, as_base64, unsigned):
     """Hồ sơ mẫu hợp lệ, đã ký, cho mã cơ sở FACILITY (so sánh với file HIS của bạn)."""
     ctx = Context.create(Settings.from_env())
-    if key_file and cert_file:
+    if unsigned:
+        cred, new = None, False
+    elif key_file and cert_file:
         cred, new = Credential(key_file.read_bytes(), cert_file.read_bytes()), False
     else:
         cred, new = facility_credential(ctx, facility)
@@ -70,7 +74,7 @@ def sample_command(facility, form, profile, seed, referral_to, key_file, cert_fi
         episode = generate(seed, facility, form, referral_to=referral_to)
         document = envelope(facility, [episode.documents(profile)])
         endpoint = f"guiHoSoXmlQD{profile[2:]}"
-    signed = sign(document, cred.key_pem, cred.cert_pem)
+    signed = document if unsigned else sign(document, cred.key_pem, cred.cert_pem)
     data = b64(signed).encode() if as_base64 else signed
     if out:
         out.write_bytes(data)

@@ -48,8 +48,9 @@ def csv_safe(value):
 
 def append_row(ws, values) -> None:
     """``ws.append`` for every xlsx writer: a text that starts like a formula is stored as text, never as
-    a formula (openpyxl reads "=…" as one)."""
-    ws.append(list(values))
+    a formula (openpyxl reads "=…" as one); control characters a workbook cannot hold become U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
     for c in ws[ws.max_row]:
         if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
             c.data_type = "s"

@@ -47,7 +47,7 @@ def test_fixtures_import_only_sandbox_reference():
 
 
 def test_modules_have_a_docstring_and_stay_small():
-    for package in ("sandbox", "fixtures", "conformance", "demo", "province", "loadtests"):
+    for package in ("sandbox", "fixtures", "conformance", "demo", "province", "loadtests", "examples"):
         for path in (ROOT / package).rglob("*.py"):
             if "migrations" in path.parts or path.name == "__init__.py" and not path.read_text().strip():
                 continue

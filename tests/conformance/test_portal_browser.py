@@ -37,6 +37,7 @@ def test_open_session_to_certificate_pdf_on_the_portal(live, backend):  # noqa: 
         page.wait_for_selector("#checks")
         session_id = page.url.rstrip("/").rsplit("/", 1)[-1]
         assert "Chưa thực hiện" in page.inner_text("#checks")
+        assert "Lần gọi gửi thứ 2" in page.text_content("#provoked")   # the provoked faults, stated exactly
         page.screenshot(path=str(out / "02-session-opened.png"), full_page=True)
         his = ReferenceHis(base, "58001_BV", PASSWORD, "58001", credential)
         his.work(session_id, attest=False)                 # the HIS works against the sandbox …

@@ -105,3 +105,40 @@ def test_a_his_that_signs_anew_for_each_resend_is_judged_on_its_episodes(live, v
     failing = {c["id"] for c in out["report"]["checks"] if c["outcome"] != "pass"}
     assert failing == expected_failures(frozenset(variant), {c.id for c in SUITE.checks}), (variant, failing)
     assert (out["closed"]["certificate"] is not None) == (failing == set())
+
+
+def test_every_conformance_answer_follows_its_typed_schema(live):
+    """Each answer of the conformance API fits the schema openapi/conformance.yaml declares for it: sessions,
+    progress (checks[].outcome), attestations, close with its certificate, verdicts, and the refusals."""
+    from tests.plugins.openapi import assert_follows
+    base, credential, _ = live
+    api = f"{base}/conformance/api"
+    his = _his(base, credential)
+    out = his.run_session()
+    session, certificate = out["session"], out["closed"]["certificate"]
+    check = lambda path, method, response: assert_follows("conformance.yaml", path, method, response)  # noqa: E731
+    check("/sessions", "get", httpx.get(f"{api}/sessions", headers=his.headers))
+    check("/sessions/{session_id}", "get", httpx.get(f"{api}/sessions/{session}", headers=his.headers))
+    check("/sessions/{session_id}/report", "get", httpx.get(f"{api}/sessions/{session}/report", headers=his.headers))
+    check("/sessions/{session_id}/close", "post", httpx.post(f"{api}/sessions/{session}/close", headers=his.headers))
+    check("/certificates/{certificate_id}", "get", httpx.get(f"{api}/certificates/{certificate['id']}"))
+    check("/certificates/verify", "post", httpx.post(f"{api}/certificates/verify", json={"token": certificate["token"]}))
+    check("/certificates/verify", "post", httpx.post(f"{api}/certificates/verify", json={"token": "a.b.c"}))
+    check("/certificates/{certificate_id}", "get", httpx.get(f"{api}/certificates/nope"))
+    opened = httpx.post(f"{api}/sessions", headers=his.headers, json={"software": "HIS", "vendor": "V", "version": "1"})
+    assert opened.status_code == 201
+    check("/sessions", "post", opened)
+    fresh = opened.json()["id"]
+    progress = httpx.get(f"{api}/sessions/{fresh}", headers=his.headers)
+    check("/sessions/{session_id}", "get", progress)
+    assert {c["outcome"] for c in progress.json()["checks"]} <= {"pass", "fail", "skip", "omit", "error"}
+    check("/sessions/{session_id}/attestations", "post", httpx.post(
+        f"{api}/sessions/{fresh}/attestations", headers=his.headers,
+        json={"checkId": "HIS-ATT-01", "attestedBy": "Trưởng phòng CNTT", "statement": "có đầu đọc"}))
+    check("/sessions/{session_id}/attestations", "post", httpx.post(
+        f"{api}/sessions/{fresh}/attestations", headers=his.headers,
+        json={"checkId": "HIS-FORM-01", "attestedBy": "x", "statement": "y"}))
+    closed = httpx.post(f"{api}/sessions/{fresh}/close", headers=his.headers)
+    check("/sessions/{session_id}/close", "post", closed)
+    assert closed.json()["certificate"] is None
+    check("/sessions", "get", httpx.get(f"{api}/sessions"))

@@ -46,3 +46,16 @@ def test_certification_checklist_of_an_evil_software_name(ctx, his):
     cells = _cells(data)
     assert all(c.data_type != "f" for c in cells)
     assert any(str(c.value).startswith(EVIL[0]) and c.data_type == "s" for c in cells)
+
+
+def test_control_characters_neither_break_a_workbook_nor_enter_a_session(ctx):
+    """A control character openpyxl cannot store was a 500 on the checklist export (schemathesis found it):
+    the writer replaces it, and a certification session refuses it up front with a coded error."""
+    import pytest
+    from sandbox import admin
+    from sandbox.errors import InvalidInputError
+    cells = _cells(to_xlsx([Table("Bảng", [("a", "Tên")], [{"a": "HIS\x01 X"}])]))
+    assert any(c.value == "HIS\ufffd X" for c in cells)
+    admin.add_facility(ctx, "58001", "BVĐK tỉnh Ninh Thuận")
+    with pytest.raises(InvalidInputError):
+        service.open_session(ctx, "58001", "58001_BV", "HIS\x1f", "Công ty", "1.0")
