@@ -2,6 +2,7 @@
 reference HIS, in headless Chromium (Debian's); screenshots kept in test-artifacts/browser/."""
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,11 @@ def test_open_session_to_certificate_pdf_on_the_portal(live, backend):  # noqa: 
             page.fill("input[name=statement]", statement)
             page.click("#attest button")
             page.wait_for_selector("#checks")
-        assert "Đạt" in page.inner_text("#overall")
+        deadline = time.monotonic() + 180          # the workers may still be judging the last HOSO on a busy machine
+        while page.inner_text("#overall b") != "Đạt" and time.monotonic() < deadline:
+            time.sleep(1)
+            page.reload()
+        assert page.inner_text("#overall b") == "Đạt", page.inner_text("#checks")
         page.screenshot(path=str(out / "03-all-checks-pass.png"), full_page=True)
         page.click("#close button")
         page.wait_for_selector("#certificate")
