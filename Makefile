@@ -53,4 +53,4 @@ docs-site: install-test
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache test-artifacts site examples/node/node_modules

@@ -51,11 +51,13 @@ def issuer(ctx: Context) -> cert.Issuer:
 
 def open_session(ctx: Context, facility_code: str, opened_by: str, software: str, vendor: str, version: str,
                  profile: str = "QD3176") -> dict:
-    for name, value in (("software", software), ("vendor", vendor), ("version", version)):
+    for name, label, value in (("software", "tên phần mềm", software), ("vendor", "nhà cung cấp", vendor),
+                               ("version", "phiên bản", version)):
         if not value.strip():
-            raise InvalidInputError(f"thiếu {name}", f"{name} is required")
+            raise InvalidInputError(f"thiếu {name}", f"{name} is required", page_vi=f"Nhập {label}")
         if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
-            raise InvalidInputError(f"{name} có ký tự điều khiển", f"{name} holds control characters")
+            raise InvalidInputError(f"{name} có ký tự điều khiển", f"{name} holds control characters",
+                                    page_vi=f"{label.capitalize()} có ký tự không in được")
     if profile not in PROFILES:
         raise InvalidInputError(f"profile phải là {', '.join(PROFILES)}", f"profile must be one of {', '.join(PROFILES)}")
     now = ctx.clock.now()

@@ -43,7 +43,7 @@ def sessions():
             opened = service.open_session(_ctx(), _facility(), flask.g.username, form.get("software", ""),
                                           form.get("vendor", ""), form.get("version", ""), form.get("profile", "QD3176"))
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
         else:
             return flask.redirect(flask.url_for("conformance.session", session_id=opened["id"]))
     return flask.render_template("conformance_sessions.html", sessions=service.list_sessions(_ctx(), _facility()),
@@ -67,7 +67,7 @@ def session(session_id: str):
     except SandboxError as exc:
         if exc.code_info.code == "4041":
             flask.abort(404)
-        error, report = exc.message_vi, service.progress(_ctx(), session_id, _facility())
+        error, report = exc.screen_vi, service.progress(_ctx(), session_id, _facility())
     return flask.render_template("conformance_session.html", report=report, attested=ATTESTED, error=error,
                                  username=flask.g.username, provoked=service.PROVOKED_RULES)
 

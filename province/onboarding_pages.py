@@ -29,7 +29,7 @@ def request_page():
         try:
             found = onboarding.status(_ctx(), flask.request.args["so"])
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     return _public(404 if error else 200, found=found, error=error)
 
 
@@ -46,7 +46,7 @@ def request_submit(kind: str):
         else:
             flask.abort(404)
     except SandboxError as exc:
-        return _public(exc.code_info.http_status, error=exc.message_vi)
+        return _public(exc.code_info.http_status, error=exc.screen_vi)
     return _public(201, made=made)
 
 
@@ -68,7 +68,7 @@ def onboarding_page():
                 message += (f" — tài khoản {decided['username']}, mật khẩu lần đầu {decided['firstPassword']} "
                             "(chỉ hiển thị một lần: chuyển cho cơ sở theo đường công văn, cơ sở đổi ngay khi nhận)")
         except (SandboxError, ValueError) as exc:
-            error = exc.message_vi if isinstance(exc, SandboxError) else "đề nghị không hợp lệ"
+            error = exc.screen_vi if isinstance(exc, SandboxError) else "đề nghị không hợp lệ"
             status = exc.code_info.http_status if isinstance(exc, SandboxError) else 422
     rows, _ = board.rows(ctx, who)
     steps = onboarding.progress(ctx, [r.code for r in rows])

@@ -55,6 +55,13 @@ def login_required(fn):
     return wrapper
 
 
+@blueprint.context_processor
+def _permissions():
+    """``may('sign_off')`` in templates: a form is shown only to those allowed to send it (BHXH reads, the Sở decides)."""
+    who = flask.g.get("who")
+    return {"may": lambda action: who is not None and who.organisation in permissions.PERMISSIONS[action]}
+
+
 def render(page: str, status: int = 200, **values):
     return flask.render_template(page, who=flask.g.get("who"), **values), status
 
@@ -90,7 +97,7 @@ def login():
             who = users.login(_ctx(), form.get("username", "").strip()[:100], form.get("password", ""),
                               flask.request.remote_addr)
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
         else:
             _, password_hash = users.page_caller(_ctx(), who.username)
             target = flask.request.args.get("next", "")
@@ -156,8 +163,8 @@ def facility_page(code: str):
         data = detail.facility(ctx, who, code)
     except SandboxError as exc:
         if exc.code_info.code in ("4041", "4204"):
-            return flask.render_template("province_error.html", who=who, message=exc.message_vi), exc.code_info.http_status
-        error, data = exc.message_vi, detail.facility(ctx, who, code)
+            return flask.render_template("province_error.html", who=who, message=exc.screen_vi), exc.code_info.http_status
+        error, data = exc.screen_vi, detail.facility(ctx, who, code)
     pictures = [charts.bars("Nguyên nhân từ chối (hồ sơ)", [(f"{c['code']} {c['name'][:28]}", c["count"])
                                                             for c in data["rejectionCauses"]]),
                 charts.bars("Thời gian hiển thị trên VNeID (lượt)", data["displayDelays"])]
@@ -217,11 +224,11 @@ def campaign_page():
                 filed = campaign.file_report(ctx, who, form.get("kind", ""), form.get("period", ""))
                 message = f"Đã ghi nhận nộp {campaign.KINDS[filed['kind']]} kỳ {filed['period']}" + (" (nộp muộn)." if filed["late"] else ".")
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     try:
         period, tables = campaign.report(ctx, who, kind if kind in campaign.KINDS else "daily", label)
     except SandboxError as exc:
-        error, period, tables = exc.message_vi, None, []
+        error, period, tables = exc.screen_vi, None, []
     return render("province_campaign.html", 422 if error else 200, error=error, message=message, period=period,
                   tables=tables, schedule=campaign.schedule(ctx, who), kinds=campaign.KINDS, kind=kind,
                   cfg=province_settings.get(ctx, who.province_code), template=campaign.TEMPLATE)
@@ -248,7 +255,7 @@ def campaign_export(kind: str, fmt: str):
     try:
         period, tables = campaign.report(_ctx(), flask.g.who, kind, flask.request.args.get("ky") or None)
     except SandboxError as exc:
-        return flask.render_template("province_error.html", who=flask.g.who, message=exc.message_vi), 422
+        return flask.render_template("province_error.html", who=flask.g.who, message=exc.screen_vi), 422
     name = f"bao-cao-{kind}-{period.label}"
     return export(tables, fmt, name, f"{campaign.KINDS[kind]} kỳ {period.label}", flask.g.who.organisation_name)
 
@@ -276,11 +283,11 @@ def periodic_page():
                 periodic.save_notes(ctx, who, label, form.get("difficulties", ""), form.get("proposals", ""))
                 message = "Đã lưu khó khăn, đề xuất."
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     try:
         tables = periodic.report(ctx, who, label)
     except SandboxError as exc:
-        error, tables = exc.message_vi, []
+        error, tables = exc.screen_vi, []
     return render("province_periodic.html", 422 if error else 200, error=error, message=message, label=label,
                   tables=tables)
 
@@ -291,7 +298,7 @@ def periodic_export(label: str, fmt: str):
     try:
         tables = periodic.report(_ctx(), flask.g.who, label)
     except SandboxError as exc:
-        return flask.render_template("province_error.html", who=flask.g.who, message=exc.message_vi), 422
+        return flask.render_template("province_error.html", who=flask.g.who, message=exc.screen_vi), 422
     return export(tables, fmt, f"bao-cao-6-thang-{label}", f"Báo cáo 6 tháng triển khai Sổ SKĐT — kỳ {label}",
                   flask.g.who.organisation_name)
 
@@ -323,7 +330,7 @@ def settings_page():
                                      campaign_end=form.get("campaign_end", "").replace("-", ""))
             message = "Đã lưu thiết lập."
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     return render("province_settings.html", 422 if error else 200, cfg=province_settings.get(ctx, who.province_code),
                   error=error, message=message)
 

@@ -116,10 +116,12 @@ def check_login(ctx: Context, username: str, password_md5: str, client_ip: str |
         if left <= 0:
             raise AuthenticationError(f"đã sai {throttle.ACCOUNT_LIMIT} lần, khóa {throttle.LOCK_MINUTES} phút",
                                       f"{throttle.ACCOUNT_LIMIT} failures, locked for {throttle.LOCK_MINUTES} minutes",
-                                      code=RC.ACCOUNT_LOCKED, facts=facts)
+                                      code=RC.ACCOUNT_LOCKED, facts=facts,
+                                      page_vi=f"Sai {throttle.ACCOUNT_LIMIT} lần: tài khoản bị khóa {throttle.LOCK_MINUTES} phút")
         raise AuthenticationError(f"kiểm tra username và MD5 (chữ in hoa) của mật khẩu; còn {left} lần thử",
                                   f"check the username and the uppercase MD5 of the password; {left} tries left",
-                                  code=RC.BAD_CREDENTIALS, facts=facts)
+                                  code=RC.BAD_CREDENTIALS, facts=facts,
+                                  page_vi=f"Sai tên đăng nhập hoặc mật khẩu; còn {left} lần thử")
     throttle.succeeded(ctx, "gateway", username, client_ip)
     return caller
 

@@ -375,7 +375,10 @@ for _command in (rules_command, replay_command, shadow_command):
 @click.option("--workers", default=1, show_default=True, type=int, help=">1 runs gunicorn with uvicorn workers")
 def serve(host, port, workers):
     """Chạy sandbox (cổng giám định, portal, Swagger UI tại /ui)."""
+    import os
     from .storage.migrate import upgrade
+    if not os.environ.get("SANDBOX_PUBLIC_URL"):   # links and QR codes lead to the port this server runs on
+        os.environ["SANDBOX_PUBLIC_URL"] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
     settings = Settings.from_env()
     upgrade(settings.database_url)
     for warning in settings.warnings():
@@ -383,7 +386,6 @@ def serve(host, port, workers):
     click.echo(f"Sandbox: http://{host}:{port}/ui (gateway) · /admin/api/ui · /portal/ · /portal/chung-nhan · /vneid/")
     _give_way_to_workers(settings)
     if workers > 1:
-        import os
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "sandbox.asgi:app", "-k",
                                    "sandbox.serving.Worker", "-w", str(workers), "-b", f"{host}:{port}"])
     import uvicorn

@@ -13,10 +13,11 @@ class SandboxError(Exception):
     result_code: ResultCode = ResultCode.SERVER_ERROR
 
     def __init__(self, hint_vi: str = "", hint_en: str = "", *, code: ResultCode | None = None,
-                 facts: dict | None = None):
+                 facts: dict | None = None, page_vi: str = ""):
         if code is not None:
             self.result_code = code
         self.hint_vi = hint_vi
+        self.page_vi = page_vi   # said differently on a page than to an API client (a form has no MD5)
         self.hint_en = hint_en
         # what the sandbox saw and expected, for the facility's "why was I refused" (sandbox/explain.py):
         # {"facility": …, "username": …, "seen": {label: value}, "expected": {label: value}}; never secrets
@@ -31,6 +32,16 @@ class SandboxError(Exception):
     def message_vi(self) -> str:
         base = self.code_info.vi
         return f"{base}: {self.hint_vi}" if self.hint_vi else base
+
+    @property
+    def screen_vi(self) -> str:
+        """What a page shows: the page's own words when given; an input refusal says only what to fix (its
+        family, "Dữ liệu quản trị không hợp lệ", is for API clients); any other refusal says what and why."""
+        if self.page_vi:
+            return self.page_vi
+        if self.result_code == ResultCode.INVALID_INPUT and self.hint_vi:
+            return self.hint_vi[:1].upper() + self.hint_vi[1:]
+        return self.message_vi
 
     @property
     def message_en(self) -> str:

@@ -48,7 +48,7 @@ def login_required(fn):
             try:
                 caller, password_hash = auth.page_account(ctx, live.subject, flask.request.remote_addr)
             except SandboxError as exc:
-                caller, refusal = None, exc.message_vi
+                caller, refusal = None, exc.screen_vi
             else:
                 if page_sessions.stamp(ctx, password_hash) != live.stamp:   # the password changed
                     caller, refusal = None, "mật khẩu đã đổi: đăng nhập lại"
@@ -75,7 +75,7 @@ def login():
                                       flask.request.remote_addr)
             caller, password_hash = auth.page_account(ctx, caller.username, flask.request.remote_addr)
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
             if exc.code_info.code in STANDING_CODES and exc.facts:   # the facility reads why (not a secret)
                 refusal = {"code": exc.code_info.code, "seen": exc.facts.get("seen", {}),
                            "expected": exc.facts.get("expected", {})}
@@ -171,7 +171,7 @@ def read_book():
         try:
             book = sharing.read_by_facility(ctx, caller, flask.request.form.get("code", ""), flask.request.remote_addr)
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
         else:
             codes = {v["maCSKCB"] for v in book["lichSuKcb"]} | {c["noiDangKyBanDau"] for c in book["theBhyt"]}
             book["ten"] = present.facility_names(ctx, codes)

@@ -85,7 +85,7 @@ def login():
             token, _ = vneid.login(_ctx(), flask.request.form.get("soDinhDanh", "").strip(),
                                    flask.request.form.get("matKhau", ""), flask.request.remote_addr)
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
         else:
             vneid.logout(_ctx(), _token())   # a session the browser carried ends: a new one, not a reused one
             return page_sessions.set_cookie(flask.redirect(flask.url_for("vneid_web.home")), AREA, token)
@@ -121,7 +121,7 @@ def wallet(sess):
                 message = vneid.link_card(_ctx(), sess, owner, flask.request.form.get("maThe", ""))["thongBao"]
                 linked = True
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
         sess = vneid.session(_ctx(), _token())
     adding = not linked and (flask.request.args.get("them") == "1" or flask.request.method == "POST")
     return _render("vneid_wallet.html", cards=vneid.wallet(_ctx(), owner), message=message, error=error,
@@ -147,7 +147,7 @@ def book(sess):
             if flask.request.form.get("action") == "consent":
                 message = vneid.consent(ctx, sess)["thongBao"]
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     if flask.request.args.get("capnhat") == "1":
         try:
             message = vneid.refresh(ctx, sess, owner)["thongBao"]
@@ -201,7 +201,7 @@ def share(sess):
                                      flask.request.remote_addr)
                 shared = sharing.create(ctx, vneid.session(ctx, _token()), owner)
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     log = sharing.access_log(ctx, owner)
     return _render("vneid_share.html", shared=shared, error=error, message=message, log=log,
                    codes=sharing.active(ctx, owner), names=present.facility_names(ctx, {e["maCSKCB"] for e in log}))
@@ -219,11 +219,11 @@ def details(sess):
             vneid.update_details(ctx, sess.personal_id, {k: form.get(k, "").strip() for k in vneid.EDITABLE})
             message = "Đã lưu thông tin cá nhân."
         except SandboxError as exc:
-            error = exc.message_vi
+            error = exc.screen_vi
     return _render("vneid_details.html", me=vneid.citizen(ctx, sess.personal_id), wallet=vneid.wallet(ctx, sess.personal_id),
                    fields=vneid.EDITABLE, message=message, error=error, cho=None)
 
 
 @blueprint.errorhandler(SandboxError)
 def _refused(exc):
-    return flask.render_template("vneid_error.html", text=exc.message_vi, cho=None), exc.code_info.http_status
+    return flask.render_template("vneid_error.html", text=exc.screen_vi, cho=None), exc.code_info.http_status

@@ -2,6 +2,7 @@
 is certified; each defective variant fails exactly the checks listed for its defect (README table)."""
 
 import io
+import subprocess
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -25,8 +26,7 @@ def live(ctx, database_url, credentials, tmp_path):
     credential = credentials("58001")
     admin.add_certificate(ctx, "58001", credential.cert_pem)
     port = free_port()
-    server = start_server(database_url, port, SANDBOX_ISSUER_DIR=str(tmp_path / "issuer"),
-                          SANDBOX_PUBLIC_URL=f"http://127.0.0.1:{port}")
+    server = start_server(database_url, port, SANDBOX_ISSUER_DIR=str(tmp_path / "issuer"), SANDBOX_PUBLIC_URL="")
     try:
         yield f"http://127.0.0.1:{port}", credential, tmp_path / "issuer"
     finally:
@@ -51,6 +51,8 @@ def test_reference_his_passes_every_check_and_is_certified(live, ctx):
     assert online["hopLe"] is True and online["claims"]["software"]["name"] == "HIS tham chiếu"
     pdf = httpx.get(f"{base}/chung-nhan/{certificate['id']}.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert f"{base}/chung-nhan/{certificate['id']}" in text.replace("\n", "")   # the QR's link: this server's port
     page = httpx.get(f"{base}/chung-nhan/{certificate['id']}").text
     assert "HỢP LỆ" in page and "58001" in page
     tampered = certificate["token"][:-4] + ("AAAA" if not certificate["token"].endswith("AAAA") else "BBBB")

@@ -46,3 +46,21 @@ def test_bhxh_cannot_change_settings_on_the_page_either(client, ctx):
     assert "không được thay đổi thiết lập" in page.text
     page = client.post(f"/so-y-te/dinh-ky?ky={PERIOD}", data={"difficulties": "x", "proposals": "y"})
     assert "không được ghi khó khăn" in page.text
+
+
+@pytest.mark.parametrize("organisation", ["SYT", "BHXH"])
+def test_forms_are_shown_only_to_those_who_may_send_them(client, ctx, organisation):
+    """BHXH tỉnh sees no sign-off, targets, declared-visits or notes form, and the settings read-only;
+    the Sở Y tế sees them all."""
+    from tests.province.helpers import certify
+    seed(ctx)
+    certify(ctx, "58001")
+    username = "syt.forms" if organisation == "SYT" else "bhxh.forms"
+    province_user(ctx, username=username, organisation=organisation)
+    client.post("/so-y-te/dang-nhap", data={"username": username, "password": PASSWORD})
+    pages = {"/so-y-te/co-so/58001": 'name="decision"', "/so-y-te/chien-dich": 'id="targets"',
+             f"/so-y-te/dinh-ky?ky={PERIOD}": 'id="notes"', "/so-y-te/thiet-lap": "Lưu thiết lập"}
+    for path, form in pages.items():
+        page = client.get(path)
+        assert page.status_code == 200, (path, page.text[:300])
+        assert (form in page.text) == (organisation == "SYT"), (organisation, path)

@@ -19,6 +19,15 @@ def test_wrong_password_is_explained(client, make_his):
     his = make_his()
     response = client.post("/portal/login", data={"username": his.username, "password": "wrong-one"})
     assert response.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in response.text
+    assert "MD5" not in response.text and "còn 4 lần thử" in response.text   # a form has no MD5: said in its words
+
+
+def test_a_page_error_is_written_for_the_form(client, his):
+    """The certification form says which field to fill, not the API's family text and field name."""
+    login(client, his)
+    page = client.post("/portal/chung-nhan", data={"software": "", "vendor": "Công ty A", "version": "1.0"})
+    assert page.status_code == 422 and "Nhập tên phần mềm" in page.text
+    assert "Dữ liệu quản trị" not in page.text and "thiếu software" not in page.text
 
 
 def test_list_and_detail_show_own_submissions_and_errors(client, his, make_his):
