@@ -14,7 +14,7 @@ from .. import throttle
 from ..auth import Caller
 from ..clock import as_utc
 from ..context import Context
-from ..errors import AuthorisationError, NotFoundError
+from ..errors import AuthorisationError, InvalidInputError, NotFoundError
 from ..result_codes import ResultCode as RC
 from ..storage.models import BookAccess, Citizen, HealthBookEntry, ShareCode
 from . import vneid
@@ -65,6 +65,11 @@ def read_by_facility(ctx: Context, caller: Caller, code: str, client_ip: str | N
     counted per account from its address and per address (throttle.py): guessing codes stops for a while,
     and the time left is said."""
     now = ctx.clock.now()
+    typed = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    if len(typed) != 8 or any(c not in ALPHABET for c in typed):   # said up front, not counted as a guess
+        raise InvalidInputError("mã chia sẻ gồm 8 ký tự: chữ in hoa (trừ I, O) và số 2–9, như trên VNeID của người dân",
+                                "a share code is 8 characters: capitals without I and O, digits 2–9")
+    code = typed
     try:
         throttle.check(ctx, "share-code", caller.username, client_ip)
     except throttle.Locked as exc:

@@ -164,6 +164,7 @@ def read_book():
     """Reception by health book: the receptionist types the citizen's share code (QĐ 2733 Đ6)."""
     ctx = _ctx()
     book = error = None
+    status = 200
     if flask.request.method == "POST":
         with ctx.db.read() as s:
             account = get_account(s, flask.g.username)
@@ -171,12 +172,11 @@ def read_book():
         try:
             book = sharing.read_by_facility(ctx, caller, flask.request.form.get("code", ""), flask.request.remote_addr)
         except SandboxError as exc:
-            error = exc.screen_vi
+            error, status = exc.screen_vi, exc.code_info.http_status
         else:
             codes = {v["maCSKCB"] for v in book["lichSuKcb"]} | {c["noiDangKyBanDau"] for c in book["theBhyt"]}
             book["ten"] = present.facility_names(ctx, codes)
-    return flask.render_template("portal_share.html", book=book, error=error, username=flask.g.username), (
-        403 if error else 200)
+    return flask.render_template("portal_share.html", book=book, error=error, username=flask.g.username), status
 
 
 @blueprint.route("/tu-choi")

@@ -8,13 +8,13 @@ from sandbox.security import md5_upper
 
 def test_share_code_guesses_stop_and_say_for_how_long(ctx, his, client):
     for i in range(4):
-        answer = client.get(f"/vneid/api/facility/share/WRONG00{i}", headers=his.tokens).json()
+        answer = client.get(f"/vneid/api/facility/share/WRQNGA2{i + 2}", headers=his.tokens).json()
         assert answer["maLoi"] == "4308" and "lần thử" in answer["thongDiep"]
-    locked = [client.get(f"/vneid/api/facility/share/WRONG9{i}", headers=his.tokens).json() for i in range(3)]
+    locked = [client.get(f"/vneid/api/facility/share/WRQNGA9{i + 2}", headers=his.tokens).json() for i in range(3)]
     assert all(a["maLoi"] == "4308" and "thử lại sau" in a["thongDiep"] for a in locked)
     admin.set_clock(ctx, "+16m")
     his.login()
-    assert "lần thử" in client.get("/vneid/api/facility/share/WRONG000", headers=his.tokens).json()["thongDiep"]
+    assert "lần thử" in client.get("/vneid/api/facility/share/WRQNGA22", headers=his.tokens).json()["thongDiep"]
 
 
 def test_wrong_password_hash_withdraws_the_token_after_five(his, client):
@@ -37,3 +37,11 @@ def test_concurrent_failures_are_each_counted(ctx):
     with ctx.db.read() as s:
         address = s.get(LoginThrottle, "race|addr|203.0.113.77")
     assert address.locked_until is not None                      # all twenty reached the address limit
+
+
+def test_a_malformed_share_code_is_said_up_front_and_not_counted(his, client):
+    """A code that cannot be one (wrong length, I/O/0/1) is answered with its format, never counted as a guess."""
+    for _ in range(8):
+        answer = client.get("/vneid/api/facility/share/WRONG00", headers=his.tokens).json()
+        assert answer["maLoi"] == "4221" and "8 ký tự" in answer["thongDiep"]
+    assert "còn 4 lần thử" in client.get("/vneid/api/facility/share/WRQNGA22", headers=his.tokens).json()["thongDiep"]
