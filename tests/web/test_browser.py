@@ -3,6 +3,7 @@ every citizen flow (lock-out, wallet, consent, years, visit, PDF, dependant, sha
 portal's (read by share code, search, why refused), with screenshots kept in test-artifacts/."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ENGLISH = re.compile(r"\b(unspecified|infection|without|other|due to|acute|disease|chronic)\b", re.I)   # WHO titles
 pytestmark = pytest.mark.slow
 
 
@@ -129,6 +131,8 @@ def test_citizen_walks_every_flow(server, backend):
         page.wait_for_selector("text=Chi tiết lượt khám")
         text = page.inner_text("main")
         assert "Bệnh viện Đa khoa tỉnh Ninh Thuận (58001)" in text and "J06.9" in text and "Khám bệnh (01)" in text
+        assert "Nhiễm trùng đường hô hấp trên cấp" in text                      # the Ministry's ICD-10 title …
+        assert not ENGLISH.search(text), ENGLISH.search(text)                     # … never WHO's English one
         shot(page, "06-chi-tiet", full=True)
         pdf_url = page.get_attribute("a:has-text('Tải PDF')", "href")
         response = page.request.get(server + pdf_url)
@@ -138,6 +142,7 @@ def test_citizen_walks_every_flow(server, backend):
         for expected in ("SỔ SỨC KHỎE ĐIỆN TỬ", "Trần Văn An", "01/02/1985", "Bệnh viện Đa khoa tỉnh Ninh Thuận (58001)",
                          "Khám bệnh (01)", "J06.9", "Kinh (01)", "Việt Nam (000)", "giờ Việt Nam"):
             assert expected in pdf, expected
+        assert not ENGLISH.search(pdf), ENGLISH.search(pdf)
         # the dependant: the guardian adds the child's card and opens her book (his consent covers it)
         page.goto(server + "/vneid/")
         page.get_by_role("link", name="Trần Gia Hân").click()
