@@ -143,6 +143,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     for status in (400, 401, 403, 404, 405, 413, 415, 500):
         app.add_error_handler(status, handler)
 
+    from .web import csrf
+    csrf.install(flask_app, settings)
     from .web.portal import blueprint as portal
     from .web.vneid_pages import blueprint as vneid_pages
     flask_app.register_blueprint(portal)

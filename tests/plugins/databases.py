@@ -87,7 +87,8 @@ def database_url(backend, request, tmp_path):
 
 
 TEST_SETTINGS = dict(processing_mode="inline", password_hash_iterations=1000, clock_refresh_seconds=0.0,
-                     secret_key="test-secret", admin_token="test-admin-token", trust_forwarded_for=True)
+                     secret_key="test-secret", admin_token="test-admin-token", trust_forwarded_for=True,
+                     csrf=False)   # page tests post forms directly; tests/web/test_csrf.py and the browser tests check it
 
 
 @pytest.fixture

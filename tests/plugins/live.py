@@ -61,3 +61,10 @@ def start_worker(database_url: str, **env) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": database_url, "SANDBOX_WORKER_POLL_SECONDS": "0.1", **env}
     return subprocess.Popen([sys.executable, "-m", "sandbox.cli", "worker"], env=environment,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def post_form(client: httpx.Client, path: str, data: dict) -> httpx.Response:
+    """POST a page form as a browser does: the form's CSRF token taken from the page first."""
+    import re
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    return client.post(path, data={**data, "csrf_token": found.group(1) if found else ""})

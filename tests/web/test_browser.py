@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.plugins.live import wait_serving
+from tests.plugins.live import post_form, wait_serving
 
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -207,7 +207,7 @@ def test_citizen_walks_every_flow(server, backend):
 
 def test_facility_portal_shows_what_the_citizen_will_see(server, backend):
     client = httpx.Client(base_url=server, follow_redirects=True)
-    client.post("/portal/login", data={"username": "58001_BV", "password": "Demo@58001"})
+    post_form(client, "/portal/login", {"username": "58001_BV", "password": "Demo@58001"})
     page = client.get("/portal/")
     transaction = page.text.split("/portal/giao-dich/")[1].split('"')[0]
     preview = client.get(f"/portal/giao-dich/{transaction}/so-suc-khoe")
