@@ -13,6 +13,7 @@ from sandbox.clock import as_utc
 from sandbox.context import Context
 from sandbox.errors import ConflictError, InvalidInputError, NotFoundError
 from sandbox.settings import ROOT
+from sandbox.storage import audit
 from sandbox.storage.models import Attestation, CertificationSession, Facility, IssuedCertificate
 
 from . import certificate as cert
@@ -174,12 +175,14 @@ def verify_online(ctx: Context, token: str) -> dict:
     return {"hopLe": True, "lyDo": "chứng nhận hợp lệ", "reason": "valid", "claims": claims}
 
 
-def revoke(ctx: Context, certificate_id: str, reason: str) -> dict:
+def revoke(ctx: Context, certificate_id: str, reason: str, by: str = "skdt-sandbox certificate revoke") -> dict:
     with ctx.db.session() as s:
         row = s.get(IssuedCertificate, certificate_id)
         if row is None:
             raise NotFoundError(f"không có chứng nhận {certificate_id}", f"no certificate {certificate_id}")
         row.revoked_at, row.revocation_reason = ctx.clock.now(), reason or "thu hồi"
+        facility = row.facility_code
+    audit.record(ctx, by, "admin", "revoke_certificate", certificate_id, {"facility": facility})
     return {"id": certificate_id, "revoked": True}
 
 

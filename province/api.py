@@ -105,8 +105,10 @@ def put_settings(body):
     permissions.require(_who(), "settings")
     names = {"windowDays": "window_days", "graceDays": "grace_days", "graceThreshold": "grace_threshold",
              "campaignStart": "campaign_start", "campaignEnd": "campaign_end"}
-    return province_settings.update(context(), _who().province_code,
-                                    **{names[k]: v for k, v in body.items() if k in names}).as_json()
+    saved = province_settings.update(context(), _who().province_code,
+                                     **{names[k]: v for k, v in body.items() if k in names}).as_json()
+    permissions.decided(context(), _who(), "settings", _who().province_code, fields=sorted(k for k in body if k in names))
+    return saved
 
 
 @answer_errors

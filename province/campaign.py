@@ -73,6 +73,7 @@ def load_targets(ctx: Context, who: ProvinceCaller, data: bytes | str) -> dict:
     with ctx.db.session() as s:
         s.execute(delete(CampaignTarget).where(CampaignTarget.province_code == who.province_code))
         s.add_all(rows)
+    permissions.decided(ctx, who, "targets", who.province_code, rows=len(rows))
     return {"loaded": len(rows)}
 
 
@@ -297,5 +298,7 @@ def file_report(ctx: Context, who: ProvinceCaller, kind: str, label: str) -> dic
             existing = ReportFiling(province_code=who.province_code, kind=kind, period=p.label, filed_by=who.username,
                                     filed_at=ctx.clock.now())
             s.add(existing)
-        return {"kind": kind, "period": p.label, "filedBy": existing.filed_by,
-                "filedAt": as_utc(existing.filed_at).isoformat(timespec="minutes"), "late": as_utc(existing.filed_at) > p.due}
+        filed = {"kind": kind, "period": p.label, "filedBy": existing.filed_by,
+                 "filedAt": as_utc(existing.filed_at).isoformat(timespec="minutes"), "late": as_utc(existing.filed_at) > p.due}
+    permissions.decided(ctx, who, "file_report", f"{kind} {p.label}")
+    return filed

@@ -223,6 +223,8 @@ def decide(ctx: Context, who: ProvinceCaller, request_id: int, approve: bool, re
                                  iterations=ctx.settings.password_hash_iterations, full_name=r.contact[:255])
         r.state, r.decided_by, r.decided_at, r.reason = ("approved" if approve else "refused"), who.username, now, reason
         out = _dict(r)
+        action = "approve_code" if r.kind == "code" else "approve_account"
+    permissions.decided(ctx, who, action, out.get("reference", str(request_id)), approved=approve)
     if password:
         out["firstPassword"] = password
     return out

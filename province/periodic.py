@@ -96,6 +96,7 @@ def declare_visits(ctx: Context, who: ProvinceCaller, label: str, data: bytes | 
         declared.setdefault(code, {})[f"{form}|{cat}"] = int(n)
     for code, values in declared.items():
         _note(ctx, who, label, code, declared=values)
+    permissions.decided(ctx, who, "declare_visits", label, facilities=len(declared))
     return {"facilities": len(declared), "rows": len(reader)}
 
 
@@ -121,7 +122,9 @@ def save_notes(ctx: Context, who: ProvinceCaller, label: str, difficulties: str,
     bounds(label)
     if facility_code:
         facility_in_scope(ctx, who, facility_code)
-    return _note(ctx, who, label, facility_code, difficulties=difficulties.strip()[:4000], proposals=proposals.strip()[:4000])
+    saved = _note(ctx, who, label, facility_code, difficulties=difficulties.strip()[:4000], proposals=proposals.strip()[:4000])
+    permissions.decided(ctx, who, "periodic_notes", f"{label} {facility_code}".strip())
+    return saved
 
 
 def report(ctx: Context, who: ProvinceCaller, label: str) -> list[Table]:

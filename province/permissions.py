@@ -24,6 +24,12 @@ ACTION_VI = {"sign_off": "xác nhận cơ sở sẵn sàng", "targets": "nạp c
              "approve_account": "cấp tài khoản liên thông"}
 
 
+def decided(ctx, who, action: str, target: str, **detail) -> None:
+    """A province decision taken: into the audit log (who, what, on what, when)."""
+    from sandbox.storage import audit
+    audit.record(ctx, who.username, who.organisation, action, target, {"province": who.province_code, **detail})
+
+
 def require(who, action: str) -> None:
     """Refuse (403) an action the caller's organisation may not take."""
     if who.organisation not in PERMISSIONS[action]:

@@ -93,7 +93,9 @@ def decide(ctx: Context, who: ProvinceCaller, facility_code: str, decision: str,
                       certificate_id=cert.id if cert else "", report_sha256=claims.get("report", {}).get("sha256", ""),
                       token=token, withdrawn_at=None, withdrawn_reason="")
         s.add(row)
-        return describe(row)
+        described = describe(row)
+    permissions.decided(ctx, who, "sign_off", facility_code, decision=decision)
+    return described
 
 
 def describe(row: SignOff) -> dict:

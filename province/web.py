@@ -328,6 +328,7 @@ def settings_page():
             province_settings.update(ctx, who.province_code, **values,
                                      campaign_start=form.get("campaign_start", "").replace("-", ""),
                                      campaign_end=form.get("campaign_end", "").replace("-", ""))
+            permissions.decided(ctx, who, "settings", who.province_code, fields=sorted(values))
             message = "Đã lưu thiết lập."
         except SandboxError as exc:
             error = exc.screen_vi

@@ -162,6 +162,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
         worker = Worker(ctx)
         flask_app.extensions["skdt_worker"] = worker
         worker.start()  # its first pass finishes whatever a previous run left unprocessed
+    from .access_log import AccessLog   # outermost: it times everything and sees the final status
+    app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, flask_app=flask_app, settings=settings)
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        limit=settings.max_request_bytes, settings=settings, allowed=_large_body_allowed(ctx))
     app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)

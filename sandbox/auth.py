@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
 
+from .access_log import note_facility
 from .clock import as_utc
 from .context import Context
 from .errors import AuthenticationError, AuthorisationError
@@ -123,6 +124,7 @@ def check_login(ctx: Context, username: str, password_md5: str, client_ip: str |
                                   code=RC.BAD_CREDENTIALS, facts=facts,
                                   page_vi=f"Sai tên đăng nhập hoặc mật khẩu; còn {left} lần thử")
     throttle.succeeded(ctx, "gateway", username, client_ip)
+    note_facility(caller.facility_code)
     return caller
 
 
@@ -223,6 +225,7 @@ def authenticate(ctx: Context, access_token: str | None, id_token: str | None,
                                       "seen": {"passwordHash gửi": explain_shape(password_hash)},
                                       "expected": {"passwordHash": "MD5 chữ in hoa của đúng mật khẩu đã dùng để lấy token này"}})
     _check_standing(Standing(username, facility_code, active, status, allowed_ips), client_ip)
+    note_facility(facility_code)
     return Caller(account_id, username, facility_code,
                   fault_armed=fault_user is not None or session_id is not None, session_id=session_id,
                   token_issued_at=issued_at, token_ip=issued_ip or "")

@@ -380,6 +380,7 @@ def serve(host, port, workers):
     if not os.environ.get("SANDBOX_PUBLIC_URL"):   # links and QR codes lead to the port this server runs on
         os.environ["SANDBOX_PUBLIC_URL"] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
     settings = Settings.from_env()
+    logging.getLogger("skdt.access").setLevel(logging.INFO)   # the access log (sandbox/access_log.py) on stderr
     upgrade(settings.database_url)
     for warning in settings.warnings():
         click.echo(warning, err=True)

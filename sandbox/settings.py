@@ -83,6 +83,7 @@ class Settings:
     page_idle_minutes: int = 30               # portal / province page sessions end after this idle time …
     page_absolute_hours: float = 12.0         # … and this long after login, whatever the activity
     csrf: bool = True                         # page forms carry a CSRF token (sandbox/web/csrf.py)
+    access_log: bool = True                   # one line per request on the skdt.access logger (sandbox/access_log.py)
     # Gateway refusals: HTTP 200 with the refusal in maKetQua (the official guides describe every
     # answer as JSON; HIS clients read the body only on 2xx).  False: HTTP status per code family.
     errors_as_http_200: bool = True

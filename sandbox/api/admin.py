@@ -10,6 +10,7 @@ from .. import admin
 from ..errors import AuthorisationError
 from ..result_codes import ResultCode
 from ..security import same
+from ..storage import audit
 from .common import answer_errors, context
 
 
@@ -26,7 +27,14 @@ def admin_only(fn):
         if not same(token, context().settings.admin_token):
             raise AuthorisationError("gửi header X-Admin-Token đúng", "send the right X-Admin-Token header",
                                      code=ResultCode.ADMIN_TOKEN_INVALID)
-        return fn(*args, **kwargs)
+        answer = fn(*args, **kwargs)
+        if flask.request.method != "GET":   # a decision: into the audit log, by its identifiers only
+            target = next((str(kwargs[k]) for k in ("code", "username", "fingerprint") if k in kwargs), "")
+            body = kwargs.get("body") if isinstance(kwargs.get("body"), dict) else {}
+            target = target or next((str(body[k]) for k in ("code", "username", "facility") if k in body), "")
+            audit.record(context(), "X-Admin-Token", "admin", fn.__name__, target,
+                         {"fields": sorted(k for k in body if k not in ("password", "certificatePem", "pem"))})
+        return answer
     return wrapper
 
 
@@ -173,3 +181,9 @@ def clear_fault(username):
     from .. import faults
     faults.clear_account_fault(context(), username)
     return "", 204
+
+
+@answer_errors
+@admin_only
+def audit_log(role=None, limit=200):
+    return {"suKien": audit.recent(context(), limit=limit, role=role)}

@@ -446,3 +446,4 @@ class PeriodicNote(Base):
 from .logs import Exchange, PageSession, Refusal  # noqa: E402,F401
 from .onboarding import OnboardingRequest  # noqa: E402,F401
 from .shadow import ShadowComparison  # noqa: E402,F401
+from .audit import AuditEvent  # noqa: E402,F401

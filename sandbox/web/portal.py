@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 import flask
 
+from ..access_log import note_facility
+
 from .. import auth, explain
 from ..clock import VN_TZ, as_utc, vn_text
 from ..errors import SandboxError
@@ -56,6 +58,7 @@ def login_required(fn):
                 page_sessions.end(ctx, AREA)
             else:
                 flask.g.username, flask.g.facility = caller.username, caller.facility_code
+                note_facility(caller.facility_code)
                 return fn(*args, **kwargs)
         if refusal is not None:
             return page_sessions.clear_cookie(flask.make_response(
