@@ -99,8 +99,8 @@ def login(ctx: Context, username: str, password: str, client_ip: str | None) -> 
     try:
         throttle.check(ctx, REALM, username, client_ip)
     except throttle.Locked as exc:
-        raise AuthenticationError(f"vui lòng thử lại sau {exc.minutes_left} phút",
-                                  f"try again in {exc.minutes_left} minutes", code=RC.PROVINCE_LOCKED) from None
+        raise AuthenticationError(f"vui lòng thử lại sau {exc.wait_vi}",
+                                  f"try again in {exc.wait_en}", code=RC.PROVINCE_LOCKED) from None
     with ctx.db.read() as s:
         user = s.get(ProvinceUser, username)
         stored = user.password_hash if user is not None else dummy_hash(ctx.settings.password_hash_iterations, exact=True)

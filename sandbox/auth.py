@@ -89,8 +89,9 @@ def _check_standing(who: Standing, client_ip: str | None) -> None:
 
 
 def _locked_error(exc: throttle.Locked) -> AuthenticationError:
-    return AuthenticationError(f"đăng nhập sai quá số lần quy định, thử lại sau {exc.minutes_left} phút",
-                               f"too many failed logins, try again in {exc.minutes_left} minutes", code=RC.ACCOUNT_LOCKED)
+    return AuthenticationError(f"đăng nhập sai quá số lần quy định, thử lại sau {exc.wait_vi}",
+                               f"too many failed logins, try again in {exc.wait_en}", code=RC.ACCOUNT_LOCKED,
+                               page_vi=f"Đăng nhập sai nhiều lần: thử lại sau {exc.wait_vi}")
 
 
 def check_login(ctx: Context, username: str, password_md5: str, client_ip: str | None) -> Caller:

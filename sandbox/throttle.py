@@ -1,8 +1,11 @@
 """Limits on guessing, for every login of the sandbox (gateway token, portal, VNeID password and passcode).
 
-Two counters per attempt: the client address alone (checked first: one address cannot try many
-accounts) and the account *from that address* (so nobody can lock a facility out of its own
-registered address by failing from elsewhere).  Both lock for a while with the time left said.
+Two counters per attempt. The account *from that address* locks after ACCOUNT_LIMIT failures for
+LOCK_MINUTES (so nobody can lock a facility out of its own registered address by failing from elsewhere).
+The client address alone never locks: behind a hospital's NAT one person guessing must not lock out the
+whole hospital. Past ADDRESS_FREE failures in the window each further failure from the address makes the
+next attempt wait, doubling from 2 s up to ADDRESS_MAX_DELAY — guessing many accounts from one address
+slows to one try a minute, while a colleague with the right password waits seconds at most.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from .clock import as_utc
 from .context import Context
 from .storage.models import LoginThrottle
 
-ACCOUNT_LIMIT = 5            # failures of one account from one address
-ADDRESS_LIMIT = 20           # failures from one address, any account, within the window
+ACCOUNT_LIMIT = 5            # failures of one account from one address: then locked for LOCK_MINUTES
+ADDRESS_FREE = 10            # failures from one address, any account, within the window, before any delay
+ADDRESS_MAX_DELAY = 60       # seconds: the longest wait one more failure from the address can impose
 WINDOW_MINUTES = 15
 LOCK_MINUTES = 15
 
@@ -23,7 +27,10 @@ class Locked(Exception):
     def __init__(self, until: datetime, now: datetime):
         super().__init__(until.isoformat())
         self.until = until
+        self.seconds_left = max(1, int((until - now).total_seconds() + 0.999))
         self.minutes_left = max(1, int((until - now).total_seconds() // 60) + 1)
+        self.wait_vi = f"{self.seconds_left} giây" if self.seconds_left < 120 else f"{self.minutes_left} phút"
+        self.wait_en = f"{self.seconds_left} seconds" if self.seconds_left < 120 else f"{self.minutes_left} minutes"
 
 
 def _keys(realm: str, account: str, address: str | None) -> tuple[str, str]:
@@ -60,7 +67,7 @@ def _count(ctx: Context, realm: str, account: str, address: str | None) -> int:
     now = ctx.clock.now()
     left = ACCOUNT_LIMIT
     with ctx.db.session() as s:
-        for key, limit in zip(_keys(realm, account, address), (ADDRESS_LIMIT, ACCOUNT_LIMIT)):
+        for key, limit in zip(_keys(realm, account, address), (None, ACCOUNT_LIMIT)):
             row = s.get(LoginThrottle, key, with_for_update=True)
             if row is None:
                 row = LoginThrottle(key=key, failures=0, window_start=now)
@@ -69,6 +76,11 @@ def _count(ctx: Context, realm: str, account: str, address: str | None) -> int:
             if now - as_utc(row.window_start) > timedelta(minutes=WINDOW_MINUTES):
                 row.failures, row.window_start = 0, now
             row.failures += 1
+            if limit is None:       # the address: a growing wait, never a lock
+                if row.failures > ADDRESS_FREE:
+                    delay = min(2 ** (row.failures - ADDRESS_FREE), ADDRESS_MAX_DELAY)
+                    row.locked_until = now + timedelta(seconds=delay)
+                continue
             if row.failures >= limit:
                 row.locked_until, row.failures = now + timedelta(minutes=LOCK_MINUTES), 0
                 if limit == ACCOUNT_LIMIT:

@@ -73,8 +73,8 @@ def read_by_facility(ctx: Context, caller: Caller, code: str, client_ip: str | N
     try:
         throttle.check(ctx, "share-code", caller.username, client_ip)
     except throttle.Locked as exc:
-        raise AuthorisationError(f"nhập sai mã chia sẻ nhiều lần: thử lại sau {exc.minutes_left} phút",
-                                 f"too many wrong share codes: try again in {exc.minutes_left} minutes",
+        raise AuthorisationError(f"nhập sai mã chia sẻ nhiều lần: thử lại sau {exc.wait_vi}",
+                                 f"too many wrong share codes: try again in {exc.wait_en}",
                                  code=RC.SHARE_CODE_INVALID) from None
     with ctx.db.session() as s:
         row = s.get(ShareCode, (code or "").strip().upper())

@@ -58,7 +58,7 @@ def create_account(ctx: Context, personal_id: str, password: str, passcode: str)
 
 
 def _locked(exc: throttle.Locked) -> AuthenticationError:
-    return AuthenticationError(f"vui lòng thử lại sau {exc.minutes_left} phút", f"try again in {exc.minutes_left} minutes",
+    return AuthenticationError(f"vui lòng thử lại sau {exc.wait_vi}", f"try again in {exc.wait_en}",
                                code=RC.VNEID_LOCKED)
 
 
