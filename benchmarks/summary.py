@@ -53,6 +53,7 @@ def table(results: list[dict]) -> str:
     big = pick("bench_large_envelope.py", envelope="20 MB")
     board = {b: pick("bench_province_board.py", backend=b) for b in ("sqlite", "postgresql")}
     shadow = pick("bench_shadow.py")
+    junk = pick("bench_junk_bodies.py")
     def volume(found: dict, key: str) -> str:
         n = max((r.get(key) or 0) for r in found.values()) if found else 0
         return f"{n / 1e6:g} M" if n >= 1e6 else f"{n:,}".replace(",", " ")
@@ -85,6 +86,7 @@ def table(results: list[dict]) -> str:
          book["sqlite"].get("reads_per_s"), book["postgresql"].get("reads_per_s"), 1000, True),
         ("… CPU per read, web process ms (machine-dependent), SQLite · PostgreSQL", "—",
          book["sqlite"].get("cpu_ms_per_read_web"), book["postgresql"].get("cpu_ms_per_read_web"), None, False),
+        ("8 × 95 MB junk bodies without a token: server RSS growth, MB", "< 100", junk.get("rss_growth_mb"), "", 100, False),
         ("shadow proxy: added latency p99 ms (16 connections)", "< 5", shadow.get("added_p99_ms"), "", 5, False),
         ("… throughput through the proxy ÷ direct (same run)", "≥ 0.9", shadow.get("throughput_ratio"), "", 0.9, True),
     ]
@@ -117,6 +119,7 @@ def main() -> None:
     results += run("bench_health_book.py", "--rows", "20000" if quick else "1000000")
     results += run("bench_province_board.py", *(["--episodes", "20000"] if quick else []))
     results += run("bench_shadow.py", "--seconds", "5" if quick else "15")
+    results += run("bench_junk_bodies.py", *(["--clients", "4", "--mb", "40"] if quick else []))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in results) + "\n")
     text = table(results)

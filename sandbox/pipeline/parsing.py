@@ -123,6 +123,11 @@ def parse_document(data: bytes) -> etree._Element:
         if "Excessive depth" in message:
             raise XmlRefused("too_deep", "nested deeper than 256 levels", exc.lineno,
                              "lồng nhau quá 256 cấp") from exc
+        if "Buffer size limit exceeded" in message or "AttValue length too long" in message:
+            # one attribute past libxml2's 10 MB: no attribute of these formats is anywhere near (the longest are
+            # signature algorithm URIs); refused without the huge parser, so memory stays near the input's size
+            raise XmlRefused("not_well_formed", "an attribute value is longer than 10 MB", exc.lineno,
+                             "một giá trị thuộc tính dài quá 10 MB") from exc
         if "too long" not in message and "Huge input" not in message:
             raise XmlRefused("not_well_formed", message, exc.lineno, f"lỗi cú pháp XML: {message}") from exc
         root = _parse_huge(data)
