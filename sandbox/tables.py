@@ -56,14 +56,35 @@ def append_row(ws, values) -> None:
             c.data_type = "s"
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024   # a province's targets or declared visits: a few thousand lines at most
+
+
 def read_csv(data: bytes | str) -> list[dict]:
-    """The rows of an uploaded CSV (UTF-8, with or without BOM); anything else a coded refusal."""
+    """The rows of an uploaded CSV as Excel writes it, on any Windows: UTF-8 (with or without BOM) or, from
+    "CSV (Comma delimited)" on a Vietnamese Windows, Windows-1258 (its combining accents made whole, NFC);
+    separated by commas or — where the list separator is a semicolon — by semicolons. Anything else, or a
+    file over MAX_UPLOAD_BYTES, is a coded refusal that says what to do."""
+    import unicodedata
     from sandbox.errors import InvalidInputError
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInputError(f"tệp quá lớn ({len(data) // 1024} KB), tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+                                f"file too large ({len(data) // 1024} KB), at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            try:
+                text = unicodedata.normalize("NFC", data.decode("cp1258"))
+            except UnicodeDecodeError:
+                raise InvalidInputError(f"tệp không đọc được (byte {exc.start}): trong Excel chọn Lưu thành "
+                                        "«CSV UTF-8 (Comma delimited)»",
+                                        f"unreadable file (byte {exc.start}): save it as CSV UTF-8 in Excel") from None
+    else:
+        text = data
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        return list(csv.DictReader(io.StringIO(text, newline="")))
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"tệp không phải UTF-8 (byte {exc.start})", f"not UTF-8 (byte {exc.start})") from None
+        return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise InvalidInputError(f"CSV không hợp lệ: {exc}", f"invalid CSV: {exc}") from None
 

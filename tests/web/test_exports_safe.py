@@ -59,3 +59,34 @@ def test_control_characters_neither_break_a_workbook_nor_enter_a_session(ctx):
     admin.add_facility(ctx, "58001", "BVĐK tỉnh Ninh Thuận")
     with pytest.raises(InvalidInputError):
         service.open_session(ctx, "58001", "58001_BV", "HIS\x1f", "Công ty", "1.0")
+
+
+def test_csv_uploads_as_excel_on_vietnamese_windows_writes_them():
+    """UTF-8 with BOM, Windows-1258 (letters with horn/circumflex/breve whole, tone marks combining), semicolons:
+    the same rows; an unreadable or too large file is refused with what to do."""
+    import pytest
+    from sandbox.errors import InvalidInputError
+    from sandbox.tables import MAX_UPLOAD_BYTES, read_csv
+    rows = [{"ma_huyen": "568", "xa_phuong": "Phường Đô Vinh", "so_luong": "120"}]
+    assert read_csv("\ufeffma_huyen,xa_phuong,so_luong\r\n568,Phường Đô Vinh,120\r\n".encode("utf-8")) == rows
+    semicolons = "ma_huyen;xa_phuong;so_luong\r\n568;Phường Đô Vinh;120\r\n"
+    assert read_csv(semicolons.encode("utf-8")) == rows
+    assert read_csv(_cp1258(semicolons)) == rows
+    with pytest.raises(InvalidInputError) as refused:
+        read_csv(b"x" * (MAX_UPLOAD_BYTES + 1))
+    assert "quá lớn" in refused.value.hint_vi
+    with pytest.raises(InvalidInputError) as refused:
+        read_csv(b"ma;ten\r\n1;\x81\x8d\x8f\x90\r\n")        # bytes no code page here gives a letter to
+    assert "CSV UTF-8" in refused.value.hint_vi
+
+
+def _cp1258(text: str) -> bytes:
+    """What Windows' Vietnamese code page writes: tone marks as combining characters after the letter."""
+    import unicodedata
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
