@@ -15,7 +15,7 @@ from sandbox.web.vneid_pages import bounded_int
 
 from . import board, campaign, charts, detail, periodic, permissions, settings as province_settings, signoff, users
 from .exports import board_table, facility_tables
-from sandbox.tables import MIME, to_csv, to_pdf, to_xlsx
+from sandbox.tables import MIME, Letterhead, to_csv, to_pdf, to_xlsx
 
 blueprint = flask.Blueprint("province", __name__, url_prefix="/so-y-te", template_folder="templates")
 FORMATS = ("xlsx", "csv", "pdf")
@@ -75,12 +75,16 @@ def download(data: bytes, fmt: str, name: str) -> flask.Response:
 def export(tables, fmt: str, name: str, title: str, subtitle: str) -> flask.Response:
     if fmt not in FORMATS:
         flask.abort(404)
+    who = flask.g.who
+    head = Letterhead(agency=who.organisation_name,
+                      parent=f"UBND tỉnh {who.province_name}" if who.organisation == "SYT" else "Bảo hiểm xã hội Việt Nam",
+                      place=who.province_name, when=_ctx().clock.now(), signer="GIÁM ĐỐC")
     if fmt == "xlsx":
-        return download(to_xlsx(tables), fmt, name)
+        return download(to_xlsx(tables, head), fmt, name)
     if fmt == "csv":   # one table per CSV: ?bang=2 for the second table of a report
         index = (bounded_int(flask.request.args.get("bang"), 1, len(tables)) or 1) - 1
         return download(to_csv(tables[index]), fmt, f"{name}-bang-{index + 1}" if len(tables) > 1 else name)
-    return download(to_pdf(title, subtitle, tables), fmt, name)
+    return download(to_pdf(title, subtitle, tables, head), fmt, name)
 
 
 @blueprint.route("/", methods=["GET"])

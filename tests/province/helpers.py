@@ -70,3 +70,14 @@ def seed(ctx):
         admin.add_account(ctx, f"{code}_BV", code, "Secret@" + code)
     admin.add_facility(ctx, "62001", "Bệnh viện Đa khoa tỉnh Kon Tum")
     admin.add_account(ctx, "62001_BV", "62001", "Secret@62001")
+
+
+def sheet(ws) -> tuple[str, list[str], list[list]]:
+    """An exported sheet read back: its title (the row above the table), the header (the row starting with STT)
+    and the rows under it, STT dropped — whatever the letterhead above."""
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next(i for i, v in enumerate(values) if v and v[0] == "STT")
+    after_blank = [i for i in range(1, at) if not any(values[i - 1])]   # the letterhead ends with an empty row
+    title = values[after_blank[0] if after_blank else 0][0]
+    rows = [v[1:] for v in values[at + 1:] if v and (isinstance(v[0], int) or v[0] == "Tổng")]
+    return title, values[at][1:], rows

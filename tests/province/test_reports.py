@@ -13,7 +13,7 @@ from sandbox import admin
 from sandbox.clock import VN_TZ
 from sandbox.errors import SandboxError
 from sandbox.storage.models import CampaignTarget, VneidAccount, WalletCard
-from tests.province.helpers import PASSWORD, episodes, province_user, seed
+from tests.province.helpers import sheet, PASSWORD, episodes, province_user, seed
 
 TARGETS = "ma_huyen,xa_phuong,chi_tieu,so_luong\n582,,level2,4\n582,,card,4\n582,Kinh Dinh,book,2\n586,,card,10\n"
 
@@ -98,9 +98,7 @@ def test_daily_report_counts_against_targets_and_reads_back_from_xlsx(ctx, clien
     xlsx = client.get(f"/so-y-te/chien-dich/daily.xlsx?ky={today.isoformat()}")
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
     wb = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    sheet = wb["Theo huyen"]
-    values = [[c.value for c in row] for row in sheet.iter_rows()]
-    header = values[2]
+    _, header, values = sheet(wb["Theo huyen"])
     row_582 = next(v for v in values if str(v[0]).startswith("582"))
     assert row_582[header.index("Thẻ BHYT tích hợp trên VNeID")] == 3
     assert row_582[header.index("Tài khoản định danh điện tử mức 2")] == 4
@@ -152,8 +150,7 @@ def test_periodic_report_by_form_of_care_and_card(ctx, client):
     assert kham["BHYT|sent"] == 5 and kham["BHYT|visits"] == 9
     client.post("/so-y-te/dang-nhap", data={"username": "syt.ninhthuan", "password": PASSWORD})
     wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/so-y-te/dinh-ky/{label}.xlsx").content))
-    values = [[c.value for c in r] for r in wb["Theo co so"].iter_rows()]
-    header = values[1]
+    _, header, values = sheet(wb["Theo co so"])
     r58001 = next(v for v in values if v[0] == "58001")
     assert r58001[header.index("Khám ngoại trú — BHYT: số lượt liên thông")] == 5
     assert r58001[header.index("Nội trú — Không BHYT: số lượt liên thông")] == 3
@@ -174,7 +171,7 @@ def test_schedule_exports(ctx, client):
     assert text.splitlines()[0] == "Báo cáo,Kỳ,Hạn nộp,Tình trạng,Người nộp,Thời điểm nộp"
     assert f"Báo cáo ngày,{(today - timedelta(days=2)):%d/%m/%Y}," in text and "quá hạn" in text
     wb = openpyxl.load_workbook(io.BytesIO(client.get("/so-y-te/chien-dich/lich.xlsx").content))
-    assert wb["Lich bao cao"]["A1"].value == "Lịch báo cáo chiến dịch"
+    assert sheet(wb["Lich bao cao"])[0] == "LỊCH BÁO CÁO CHIẾN DỊCH"
 
 
 def test_six_monthly_report_uses_the_units_of_its_half_year(ctx):
