@@ -120,6 +120,16 @@ class Period:
     due: datetime
 
     @property
+    def label_vi(self) -> str:
+        """As a title says it: "ngày 06/12/2026", "tuần 49 năm 2024" ("" for the final report)."""
+        if self.kind == "final":
+            return ""
+        if "-W" in self.label:
+            year, week = self.label.split("-W")
+            return f"tuần {int(week)} năm {year}"
+        return f"ngày {self.label[8:10]}/{self.label[5:7]}/{self.label[:4]}"
+
+    @property
     def opens(self) -> datetime | None:
         """From when the report can be made: the end of the campaign for the final report."""
         return self.until if self.kind == "final" else self.since

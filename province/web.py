@@ -261,7 +261,7 @@ def campaign_export(kind: str, fmt: str):
     except SandboxError as exc:
         return flask.render_template("province_error.html", who=flask.g.who, message=exc.screen_vi), 422
     name = f"bao-cao-{kind}-{period.label}"
-    return export(tables, fmt, name, f"{campaign.KINDS[kind]} kỳ {period.label}", flask.g.who.organisation_name)
+    return export(tables, fmt, name, f"{campaign.KINDS[kind]} {period.label_vi}".strip(), flask.g.who.organisation_name)
 
 
 @blueprint.route("/chi-tieu-mau.csv")
