@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .board import CERT_STATES, STAGES, Row
 from .settings import Settings
+from datetime import datetime
+
 from sandbox.tables import Table
 
 SIGN_OFF_VI = {"": "", "ready": "Đã xác nhận sẵn sàng", "refused": "Chưa đạt", "withdrawn": "Đã rút xác nhận"}
@@ -38,25 +40,40 @@ def board_table(rows: list[Row], cfg: Settings) -> Table:
     return Table("Bảng theo dõi sẵn sàng liên thông", columns, out, note=note, sheet="Bang san sang")
 
 
+STATE_VI = {"ready": "còn hiệu lực", "refused": "chưa đạt", "withdrawn": "đã rút"}
+OUTCOME_VI = {"pass": "Đạt", "fail": "Không đạt", "skip": "Chưa thực hiện", "omit": "Không áp dụng", "error": "Lỗi kiểm tra",
+              "open": "Đang mở", "": ""}
+
+
+def _when(value):
+    """An ISO instant of the JSON figures as a datetime: the workbook holds a date, the PDF writes it in Vietnam time."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else value
+    except ValueError:
+        return value
+
+
 def facility_tables(data: dict) -> list[Table]:
     f = data["facility"]
     sessions = Table(f"Phiên chứng nhận của cơ sở {f['code']}", [
         ("id", "Phiên"), ("software", "Phần mềm"), ("version", "Phiên bản"), ("vendor", "Nhà cung cấp"),
-        ("openedAt", "Mở lúc"), ("outcome", "Kết quả"), ("certificate", "Giấy chứng nhận")], data["sessions"],
-        sheet="Phien chung nhan")
+        ("openedAt", "Mở lúc"), ("outcome", "Kết quả"), ("certificate", "Giấy chứng nhận")],
+        [{**s, "openedAt": _when(s.get("openedAt")), "outcome": OUTCOME_VI.get(s.get("outcome") or "", s.get("outcome"))}
+         for s in data["sessions"]], sheet="Phien chung nhan")
     conditions = []
     for s in data["sessions"][:1]:
         for c in s["conditions"]:
             a = c["attested"] or {}
             conditions.append({"id": c["id"], "title": c["title"], "requirements": c["requirements"],
-                               "by": a.get("by", ""), "statement": a.get("statement", ""), "at": a.get("at", "")})
+                               "by": a.get("by", ""), "statement": a.get("statement", ""), "at": _when(a.get("at", ""))})
     attested = Table("Điều kiện sẵn sàng (QĐ 2733 Đ4) và người xác nhận", [
         ("id", "Mã"), ("title", "Điều kiện"), ("requirements", "Căn cứ"), ("by", "Người xác nhận"),
         ("statement", "Nội dung xác nhận"), ("at", "Thời điểm")], conditions, sheet="Dieu kien")
     signoffs = Table("Quyết định của tỉnh", [("decidedAt", "Thời điểm"), ("decisionVi", "Quyết định"),
                                              ("state", "Hiện trạng"), ("reason", "Lý do"), ("decidedBy", "Người quyết định"),
                                              ("certificateId", "Giấy chứng nhận"), ("withdrawnReason", "Lý do rút")],
-                     data["signOffs"], sheet="Xac nhan")
+                     [{**x, "decidedAt": _when(x.get("decidedAt")), "state": STATE_VI.get(x.get("state"), x.get("state"))}
+                      for x in data["signOffs"]], sheet="Xac nhan")
     causes = Table("Nguyên nhân từ chối", [("code", "Mã lỗi"), ("name", "Mô tả"), ("count", "Số hồ sơ")],
                    data["rejectionCauses"], sheet="Nguyen nhan")
     return [sessions, attested, signoffs, causes]
