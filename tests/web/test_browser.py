@@ -238,3 +238,27 @@ def test_a_citizen_without_a_bhyt_card_reads_her_book(server, backend):
         assert "Phạm Thị Lan" in text or "058199000123" in text
         assert "Bệnh viện Đa khoa tỉnh Ninh Thuận (58001)" in text
         browser.close()
+
+
+def test_the_portal_and_the_province_pages_fit_a_phone(server):
+    """At 375 px the pages do not scroll sideways: the bar wraps, wide tables scroll inside themselves."""
+    from playwright.sync_api import sync_playwright
+    out = ARTIFACTS / "phone"
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 375, "height": 800}, locale="vi-VN")
+        for area, login, user, password, pages in (
+                ("portal", "/portal/login", "58001_BV", "Demo@58001", ("/portal/", "/portal/tu-choi", "/portal/chung-nhan")),
+                ("province", "/so-y-te/dang-nhap", "syt.khanhhoa", "SoYTe@2026", ("/so-y-te/bang",))):
+            page.goto(server + login)
+            page.fill("input[name=username]", user)
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            for path in pages:
+                page.goto(server + path)
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                page.screenshot(path=str(out / f"{area}{path.replace('/', '_')}.png"), full_page=True)
+                assert overflow <= 1, (path, overflow)
+        browser.close()
