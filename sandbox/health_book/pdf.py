@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .present import wire_dt
+from .present import vi_num, wire_dt
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 DASH = "—"
@@ -123,8 +123,8 @@ def visit_pdf(visit: dict, generated: str = "") -> bytes:
                 ("Vào nội trú", wire_dt(lk.get("ngayVaoNoiTru"))), ("Thời gian ra", wire_dt(lk.get("ngayRa"))),
                 ("Lý do đến khám", lk.get("lyDo")), ("Chẩn đoán", lk.get("chanDoan")),
                 ("Kết quả điều trị", ten.get("ketQua")), ("Tình trạng ra viện", ten.get("raVien")),
-                ("Nhóm máu", lk.get("nhomMau")), ("Chiều cao", lk.get("chieuCao") and f"{lk['chieuCao']} cm"),
-                ("Cân nặng", lk.get("canNang") and f"{lk['canNang']} kg"), ("Lời dặn", lk.get("loiDan")),
+                ("Nhóm máu", lk.get("nhomMau")), ("Chiều cao", lk.get("chieuCao") and f"{vi_num(lk['chieuCao'])} cm"),
+                ("Cân nặng", lk.get("canNang") and f"{vi_num(lk['canNang'])} kg"), ("Lời dặn", lk.get("loiDan")),
                 ("Ngày tái khám", wire_dt(lk.get("ngayTaiKham")))))
     doc.table(("Mã ICD-10", "Tên bệnh (ICD-10)", "Loại"), (24, 128, 30),
               [(d["ma"], d["ten"] or "(không có trong danh mục sandbox)", "Bệnh chính" if d["chinh"] else "Bệnh kèm theo")
@@ -134,13 +134,13 @@ def visit_pdf(visit: dict, generated: str = "") -> bytes:
         doc.section("III. Kết quả cận lâm sàng")
         doc.table(("Chỉ số", "Kết quả", "Đơn vị", "Mô tả / khoảng tham chiếu", "Kết luận", "Ngày kết quả"),
                   (44, 20, 18, 40, 34, 26),
-                  [(r.get("tenChiSo"), r.get("giaTri"), r.get("donVi"), r.get("moTa"), r.get("ketLuan"),
+                  [(r.get("tenChiSo"), vi_num(r.get("giaTri")), r.get("donVi"), r.get("moTa"), r.get("ketLuan"),
                     wire_dt(r.get("ngayKetQua"))) for r in visit["canLamSang"]])
     if visit.get("thuoc"):
         doc.section("IV. Thuốc")
         doc.table(("Tên thuốc", "Hàm lượng", "Liều dùng, cách dùng", "Đường dùng", "Số lượng"), (48, 24, 62, 22, 26),
                   [(r.get("tenThuoc"), r.get("hamLuong"), _join(r.get("lieuDung"), r.get("cachDung")),
-                    r.get("duongDung"), _join(r.get("soLuong"), r.get("donViTinh"))) for r in visit["thuoc"]])
+                    r.get("duongDung"), _join(vi_num(r.get("soLuong")), r.get("donViTinh"))) for r in visit["thuoc"]])
     if visit.get("thuThuat"):
         doc.section("V. Phẫu thuật, thủ thuật")
         doc.table(("Dịch vụ", "Mã ICD-9-CM", "Thời gian thực hiện"), (110, 34, 38),

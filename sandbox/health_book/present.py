@@ -9,6 +9,7 @@ The web pages and the PDF read the same result, so the two never disagree.
 from __future__ import annotations
 
 import copy
+import re
 
 from sqlalchemy import select
 
@@ -16,6 +17,17 @@ from ..clock import vn_text
 from ..context import Context
 from ..reference.codelists import EARLIEST, GIOI_TINH, MA_DANTOC, MA_QUOCTICH, icd10_name
 from ..storage.models import Facility
+
+
+def vi_num(value) -> str:
+    """A number as a Vietnamese reader writes it: 65.5 → "65,5", 1200 → "1.200" (text that is not a number: as is)."""
+    text = "" if value is None else str(value).strip()
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    whole, _, frac = text.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    grouped = f"{int(digits):,}".replace(",", ".") if len(digits) > 4 else digits
+    return sign + grouped + ("," + frac if frac else "")
 
 
 def wire_dt(value: str | None) -> str:

@@ -33,6 +33,7 @@ GATE_STEP = {"4301": "level", "4302": "no_card", "4303": "consent"}
 
 blueprint.add_app_template_filter(present.wire_dt, "wire_dt")
 blueprint.add_app_template_filter(present.vn_dt, "vn_dt")
+blueprint.add_app_template_filter(present.vi_num, "vi_num")
 
 
 def _ctx():

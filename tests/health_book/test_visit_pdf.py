@@ -105,3 +105,9 @@ def test_diagnoses_are_named_in_vietnamese_never_in_english():
     assert icd10_name("J18.0") == "Viêm phổi, tác nhân không xác định"          # its category's
     assert icd10_name("C34.1") == "Nhóm: Bướu tân sinh"                          # its chapter's
     assert icd10_name("J189") == "Viêm phổi, không đặc hiệu" and icd10_name("not a code") == ""
+
+
+def test_numbers_are_written_the_vietnamese_way():
+    from sandbox.health_book.present import vi_num
+    assert [vi_num(x) for x in ("65.5", "4.55", "105479", "1200", "-3.2", "12", "không rõ")] == \
+        ["65,5", "4,55", "105.479", "1200", "-3,2", "12", "không rõ"]
