@@ -54,7 +54,16 @@ def shortened(detail: str, limit: int = 400) -> str:
     return detail if len(detail) <= limit else detail[:limit] + "…"
 
 
-def _problem_handler(settings: Settings):
+def _allowed(flask_app, path: str) -> str:
+    """Every method some route of ``path`` answers (connexion's router names only the first route's)."""
+    try:
+        methods = flask_app.url_map.bind("sandbox").allowed_methods(re.sub(r"/{2,}", "/", path))
+    except Exception:  # noqa: BLE001 - no route at all: nothing to list
+        return ""
+    return ", ".join(sorted(m for m in methods if m != "OPTIONS"))
+
+
+def _problem_handler(settings: Settings, flask_app=None):
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         status = getattr(exc, "status_code", None) or getattr(exc, "status", 500)
         detail = shortened(str(getattr(exc, "detail", "") or exc))
@@ -79,6 +88,8 @@ def _problem_handler(settings: Settings):
         http = 405 if status == 405 else refusal_status(code, settings, request.url.path)
         headers = {}
         allow = (getattr(exc, "headers", None) or {}).get("Allow") if status == 405 else None
+        if status == 405 and flask_app is not None:
+            allow = _allowed(flask_app, request.url.path) or allow
         if allow:
             headers["Allow"] = allow
         if is_page(request.url.path) and "text/html" in request.headers.get("accept", ""):
@@ -137,7 +148,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     flask_app.secret_key = settings.secret_key          # portal and VNeID page sessions
     flask_app.config["SESSION_COOKIE_HTTPONLY"] = True
     flask_app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    handler = _problem_handler(settings)
+    handler = _problem_handler(settings, flask_app)
     for exc_type in (ProblemException, HTTPException, FormLimitExceeded):
         app.add_error_handler(exc_type, handler)
     for status in (400, 401, 403, 404, 405, 413, 415, 500):

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import httpx
@@ -24,9 +25,21 @@ def start_server(database_url: str, port: int, **env) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": database_url, "SANDBOX_PROCESSING_MODE": "background",
                    "SANDBOX_PASSWORD_HASH_ITERATIONS": "1000", "SANDBOX_STALE_CLAIM_SECONDS": "0",
                    "SANDBOX_WORKER_POLL_SECONDS": "0.2", **env}
+    # stderr to a file, never a pipe nobody reads: the access log writes a line per request, and a full pipe
+    # would block the server (schemathesis hung on it)
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "sandbox.cli", "serve", "--port", str(port)],
-                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=environment, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log = log
     return wait_serving(proc, f"http://127.0.0.1:{port}/portal/login")
+
+
+def _output(proc: subprocess.Popen) -> str:
+    log = getattr(proc, "log", None)
+    if log is not None:
+        log.seek(0)
+        return log.read().decode(errors="replace")
+    return proc.stderr.read().decode() if proc.stderr else ""
 
 
 def wait_serving(proc: subprocess.Popen, url: str) -> subprocess.Popen:
@@ -38,7 +51,7 @@ def wait_serving(proc: subprocess.Popen, url: str) -> subprocess.Popen:
             return proc
         except httpx.HTTPError:
             if proc.poll() is not None:
-                raise AssertionError((proc.stderr.read().decode() if proc.stderr else "")[-2000:] or "server exited")
+                raise AssertionError(_output(proc)[-2000:] or "server exited")
             time.sleep(0.2)
     proc.kill()
     raise AssertionError(f"server did not start in {START_SECONDS:.0f} s")
