@@ -6,9 +6,11 @@ from __future__ import annotations
 import html
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from sandbox.clock import vn_text
 from sandbox.tables import append_row
 
 from .runner import canonical
@@ -55,7 +57,7 @@ def to_html(report: dict) -> bytes:
                     f"<td>{e(', '.join(c['requirements']))}</td>"
                     f"<td style='color:{STYLE[c['outcome']]};font-weight:bold'>{e(c['outcomeVi'])}</td>"
                     f"<td>{e(c['message'])}<br><small>{e(c['messageEn'])}</small><br><small>{evidence}</small></td></tr>")
-    exchanges = "".join(f"<tr><td>{e(x['at'][:19])}</td><td>{e(x['operation'])}</td><td>{x['httpStatus']}</td>"
+    exchanges = "".join(f"<tr><td>{e(vn_text(datetime.fromisoformat(x['at']), seconds=True))}</td><td>{e(x['operation'])}</td><td>{x['httpStatus']}</td>"
                         f"<td>{e(x['maKetQua'])}</td><td>{e(x['maLoi'])}</td><td>{e(x['fault'])}</td></tr>"
                         for x in report["exchanges"])
     page = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Báo cáo chứng nhận {e(s['id'])}</title>
@@ -70,7 +72,7 @@ Kết quả chung: <b style="color:{STYLE[report['outcome']]}">{e(report['outcom
 lỗi {report['counts']['error']}</p>
 <table><tr><th>Mã</th><th>Kiểm tra</th><th>Yêu cầu</th><th>Kết quả</th><th>Giải thích và bằng chứng</th></tr>{''.join(rows)}</table>
 <h2>Trao đổi với Cổng trong phiên (đã che dữ liệu cá nhân)</h2>
-<table><tr><th>Thời điểm (UTC)</th><th>Chức năng</th><th>HTTP</th><th>maKetQua</th><th>maLoi</th><th>Sự cố giả lập</th></tr>{exchanges}</table>
+<table><tr><th>Thời điểm (giờ Việt Nam)</th><th>Chức năng</th><th>HTTP</th><th>maKetQua</th><th>maLoi</th><th>Sự cố giả lập</th></tr>{exchanges}</table>
 </body></html>"""
     return page.encode()
 

@@ -9,6 +9,8 @@ session's citizen may see what is asked: one citizen never reads another's book.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -346,10 +348,39 @@ def update_details(ctx: Context, owner: str, details: dict) -> dict:
     unknown = set(details) - allowed
     if unknown:
         raise InvalidInputError(f"chỉ sửa được {', '.join(sorted(allowed))}", f"only {sorted(allowed)} can be changed")
+    details = {k: _checked_detail(k, str(v).strip()) for k, v in details.items()}
     with ctx.db.session() as s:
         account = s.get(VneidAccount, owner)
         if account is None:
             raise NotFoundError("chưa có tài khoản VNeID", "no VNeID account")
-        account.personal_details = {**(account.personal_details or {}), **{k: str(v)[:500] for k, v in details.items()}}
+        account.personal_details = {**(account.personal_details or {}), **details}
         return dict(account.personal_details)
+
+
+BLOOD_GROUPS = ("A", "B", "AB", "O")
+
+
+def _checked_detail(key: str, value: str) -> str:
+    """A detail the citizen types, checked before anything is kept: a Vietnamese phone number (0… or +84…,
+    10–11 digits), a blood group (A, B, AB, O with Rh + or −), other texts printable and at most 500 characters."""
+    if any(ord(c) < 32 for c in value) or len(value) > 500:
+        raise InvalidInputError(f"{EDITABLE[key]}: tối đa 500 ký tự, không có ký tự điều khiển",
+                                f"{key}: at most 500 printable characters")
+    if not value:
+        return ""
+    if key == "dienThoai":
+        digits = re.sub(r"[\s.\-()]", "", value)
+        digits = "0" + digits[3:] if digits.startswith("+84") else digits
+        if not re.fullmatch(r"0\d{9,10}", digits):
+            raise InvalidInputError("Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84)",
+                                    "a phone number has 10 or 11 digits starting with 0 (or +84)")
+        return digits
+    if key == "nhomMau":
+        group = value.upper().replace(" ", "").replace("RH", "").replace("−", "-")
+        base, rh = group.rstrip("+-"), group[len(group.rstrip("+-")):]
+        if base not in BLOOD_GROUPS or rh not in ("", "+", "-"):
+            raise InvalidInputError("Nhóm máu là A, B, AB hoặc O, có thể kèm Rh + hoặc −",
+                                    "a blood group is A, B, AB or O, optionally with Rh + or -")
+        return base + rh
+    return value
 

@@ -43,14 +43,19 @@ def _episode(tmp, env, seed: int, signed: bool = False) -> str:
     return str(out)
 
 
-@pytest.mark.parametrize("language", clients.LANGUAGES)
-def test_each_client_sends_an_episode_signed_by_its_own_library_and_reads_hop_le(demo, language):
+def _send(demo, language: str, seed: int, key_of: str) -> subprocess.CompletedProcess:
+    """The client of ``language`` sends a fresh episode of 58001, signed with the key of facility ``key_of``."""
     base, tmp, env = demo
     command = clients.build(language, tmp / "build" / language)
-    episode = _episode(tmp, env, 400 + clients.LANGUAGES.index(language))
-    keys = clients.key_arguments(language, tmp / "pki" / "58001.key.pem", tmp / "pki" / "58001.cert.pem")
-    run = subprocess.run([*command, "send", base, "58001_BV", "Demo@58001", *keys, episode],
-                         capture_output=True, text=True, timeout=RUN_SECONDS)
+    episode = _episode(tmp, env, seed + clients.LANGUAGES.index(language))
+    keys = clients.key_arguments(language, tmp / "pki" / f"{key_of}.key.pem", tmp / "pki" / f"{key_of}.cert.pem")
+    return subprocess.run([*command, "send", base, "58001_BV", "Demo@58001", *keys, episode],
+                          capture_output=True, text=True, timeout=RUN_SECONDS)
+
+
+@pytest.mark.parametrize("language", clients.LANGUAGES)
+def test_each_client_sends_an_episode_signed_by_its_own_library_and_reads_hop_le(demo, language):
+    run = _send(demo, language, 400, "58001")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "card check: maKetQua" in run.stdout and "verdict: HOP_LE" in run.stdout, run.stdout
 
@@ -58,12 +63,7 @@ def test_each_client_sends_an_episode_signed_by_its_own_library_and_reads_hop_le
 @pytest.mark.parametrize("language", clients.LANGUAGES)
 def test_each_client_fails_when_its_episode_is_refused(demo, language):
     """Signed with another facility's key: the gateway rejects it, and the client says so with exit status 1."""
-    base, tmp, env = demo
-    command = clients.build(language, tmp / "build" / language)
-    episode = _episode(tmp, env, 420 + clients.LANGUAGES.index(language))
-    keys = clients.key_arguments(language, tmp / "pki" / "58002.key.pem", tmp / "pki" / "58002.cert.pem")
-    run = subprocess.run([*command, "send", base, "58001_BV", "Demo@58001", *keys, episode],
-                         capture_output=True, text=True, timeout=RUN_SECONDS)
+    run = _send(demo, language, 420, "58002")
     assert run.returncode == 1, run.stdout + run.stderr
     assert "verdict: KHONG_HOP_LE" in run.stdout and "SIG-" in run.stdout, run.stdout
 

@@ -106,6 +106,20 @@ def test_personal_details_are_kept_apart(an, population):
     assert bad.status_code in (400, 422)
 
 
+def test_personal_details_are_validated_before_anything_is_kept(an, population):
+    """A phone number, a blood group: checked and normalised; a wrong one is refused, saying what is expected,
+    and nothing changes."""
+    an.open_book()
+    put = lambda body: an.client.put("/vneid/api/health-book/personal", headers=an.headers, json=body)  # noqa: E731
+    saved = put({"dienThoai": "+84 912.345.678", "nhomMau": "ab rh-"}).json()["thongTinCaNhan"]
+    assert saved["dienThoai"] == "0912345678" and saved["nhomMau"] == "AB-"
+    for body, words in (({"dienThoai": "12345"}, "10 hoặc 11 chữ số"), ({"nhomMau": "C+"}, "A, B, AB hoặc O"),
+                        ({"diUng": "x" * 501}, "tối đa 500")):
+        refused = put(body)
+        assert refused.status_code in (400, 422) and words in refused.json()["thongDiep"], refused.text
+    assert an.get("/me").json()["thongTinCaNhan"]["dienThoai"] == "0912345678"
+
+
 def test_one_citizen_cannot_read_another(an, population, client):
     population.submit_ok(envelope("58001", [generate(9, "58001", "kham", patient=AN).documents()]))
     an.open_book()
