@@ -172,7 +172,7 @@ def report(ctx: Context, who: ProvinceCaller, label: str) -> list[Table]:
             "hồ sơ gửi đến cổng trong kỳ và được chấp nhận (không tính bản trùng). Số lượt KCB: do cơ sở khai báo "
             "(trống khi chưa khai báo). Nhóm mã MA_LOAI_KCB theo 6 hình thức: "
             + "; ".join(f"{n}: {', '.join(c)}" for n, c in FORMS.values())
-            + " (cách nhóm của sandbox, UNCONFIRMED).")
+            + " (cách nhóm của sandbox, chưa được văn bản xác nhận).")
     matrix_columns = [("form", "Hình thức KCB")] + [(f"{c}|{p}", f"{cn}: {'số lượt KCB' if p == 'visits' else 'số lượt liên thông'}")
                                                     for c, cn in CATEGORIES.items() for p in ("visits", "sent")]
     matrix = [{"form": name, **{f"{c}|{p}": totals.get(f"{form}|{c}|{p}") for c in CATEGORIES for p in ("visits", "sent")}}
