@@ -18,7 +18,10 @@ def install(flask_app, settings) -> None:
 
     from .home import error_page
     flask_app.config.update(WTF_CSRF_CHECK_DEFAULT=False,   # only the pages' forms, see protect() below
-                            WTF_CSRF_TIME_LIMIT=None)       # valid as long as the browser's session
+                            WTF_CSRF_TIME_LIMIT=None,       # valid as long as the browser's session
+                            # no Referer check on HTTPS: every answer says Referrer-Policy: no-referrer, so
+                            # browsers send none and the check would refuse every form; the token suffices
+                            WTF_CSRF_SSL_STRICT=False)
     csrf = CSRFProtect(flask_app)
 
     @flask_app.before_request
