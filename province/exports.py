@@ -41,8 +41,6 @@ def board_table(rows: list[Row], cfg: Settings) -> Table:
 
 
 STATE_VI = {"ready": "còn hiệu lực", "refused": "chưa đạt", "withdrawn": "đã rút"}
-OUTCOME_VI = {"pass": "Đạt", "fail": "Không đạt", "skip": "Chưa thực hiện", "omit": "Không áp dụng", "error": "Lỗi kiểm tra",
-              "open": "Đang mở", "": ""}
 
 
 def _when(value):
@@ -58,7 +56,7 @@ def facility_tables(data: dict) -> list[Table]:
     sessions = Table(f"Phiên chứng nhận của cơ sở {f['code']}", [
         ("id", "Phiên"), ("software", "Phần mềm"), ("version", "Phiên bản"), ("vendor", "Nhà cung cấp"),
         ("openedAt", "Mở lúc"), ("outcome", "Kết quả"), ("certificate", "Giấy chứng nhận")],
-        [{**s, "openedAt": _when(s.get("openedAt")), "outcome": OUTCOME_VI.get(s.get("outcome") or "", s.get("outcome"))}
+        [{**s, "openedAt": _when(s.get("openedAt")), }
          for s in data["sessions"]], sheet="Phien chung nhan")
     conditions = []
     for s in data["sessions"][:1]:

@@ -49,7 +49,7 @@ class AccessLog:
             return "(không khớp tuyến)"
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not self.enabled:
+        if scope["type"] != "http" or not self.enabled or not log.isEnabledFor(logging.INFO):
             return await self.app(scope, receive, send)
         holder: dict = {}
         scope["skdt.access"] = holder

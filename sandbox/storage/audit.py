@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import as_utc
 from .models import TZ, Base
 
 
@@ -30,14 +31,12 @@ def record(ctx, actor: str, role: str, action: str, target: str = "", detail: di
                          target=str(target)[:100], detail=detail or {}))
 
 
-def recent(ctx, limit: int = 200, role: str | None = None, province: str | None = None) -> list[dict]:
-    """The latest events, newest first (``province``: those whose detail names it)."""
+def recent(ctx, limit: int = 200, role: str | None = None) -> list[dict]:
+    """The latest events, newest first."""
     with ctx.db.read() as s:
         query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         if role:
             query = query.where(AuditEvent.role == role)
-        rows = list(s.scalars(query.limit(limit * (5 if province else 1))))
-    out = [{"at": r.at.isoformat() if r.at.tzinfo else r.at.isoformat() + "+00:00", "actor": r.actor, "role": r.role,
-            "action": r.action, "target": r.target, "detail": r.detail} for r in rows
-           if not province or r.detail.get("province") == province]
-    return out[:limit]
+        rows = list(s.scalars(query.limit(limit)))
+    return [{"at": as_utc(r.at).isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
+             "target": r.target, "detail": r.detail} for r in rows]
