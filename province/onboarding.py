@@ -203,7 +203,7 @@ def decide(ctx: Context, who: ProvinceCaller, request_id: int, approve: bool, re
     shown once in the answer for BHXH to hand to the facility."""
     reason = _text(reason, "lý do không chấp thuận", "reason", 2000, required=not approve)
     with ctx.db.session() as s:
-        r = s.get(OnboardingRequest, request_id)
+        r = s.get(OnboardingRequest, request_id) if 0 < request_id < 2 ** 31 else None   # no overflow in the query
         if r is None or r.province_code != who.province_code:
             raise AuthorisationError("đề nghị không thuộc tỉnh bạn quản lý", "the request is not of your province",
                                      code=RC.PROVINCE_SCOPE)

@@ -94,6 +94,9 @@ def declare_visits(ctx: Context, who: ProvinceCaller, label: str, data: bytes | 
         if not n.isdigit() or len(n) > 9:
             raise InvalidInputError(f"dòng {i}: so_luot_kcb là số nguyên không âm", f"row {i}: a whole number")
         declared.setdefault(code, {})[f"{form}|{cat}"] = int(n)
+    if not declared:
+        raise InvalidInputError("tệp không có dòng nào (dòng tiêu đề ma_cskcb,hinh_thuc,doi_tuong,so_luot_kcb rồi các dòng)",
+                                "no rows (a header line ma_cskcb,hinh_thuc,doi_tuong,so_luot_kcb, then the rows)")
     for code, values in declared.items():
         _note(ctx, who, label, code, declared=values)
     permissions.decided(ctx, who, "declare_visits", label, facilities=len(declared))

@@ -46,8 +46,9 @@ def _dict(u: ProvinceUser) -> dict:
 
 def add_user(ctx: Context, username: str, password: str, full_name: str, organisation: str, province_code: str) -> dict:
     username = username.strip()
-    if not username or len(username) > 100:
-        raise InvalidInputError("tên đăng nhập từ 1 đến 100 ký tự", "username must be 1 to 100 characters")
+    if not username or len(username) > 100 or any(ord(c) < 32 or ord(c) == 127 for c in username):
+        raise InvalidInputError("tên đăng nhập từ 1 đến 100 ký tự, không có ký tự điều khiển",
+                                "username must be 1 to 100 characters, none of them control characters")
     if organisation not in ORGANISATIONS:
         raise InvalidInputError("đơn vị là SYT hoặc BHXH", "organisation must be SYT or BHXH")
     if province_code not in units.provinces_2025():

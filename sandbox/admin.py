@@ -205,6 +205,9 @@ def load_registry(ctx: Context, kind: str, data: bytes | str | list, filename: s
     """Rows as a list of dicts (API JSON, demo) or a CSV/JSON file's content."""
     from .storage import people
     rows = people.normalise_rows(data) if isinstance(data, list) else people.parse_rows(kind, data, filename)
+    if not rows:
+        raise InvalidInputError("không có dòng nào để nạp (CSV: dòng tiêu đề rồi các dòng dữ liệu)",
+                                "no rows to load (CSV: a header line, then the rows)")
     with ctx.db.session() as s:
         count = people.load(s, kind, rows)
     return {"kind": kind, "loaded": count}

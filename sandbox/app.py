@@ -55,12 +55,45 @@ def shortened(detail: str, limit: int = 400) -> str:
 
 
 def _allowed(flask_app, path: str) -> str:
-    """Every method some route of ``path`` answers (connexion's router names only the first route's)."""
-    try:
-        methods = flask_app.url_map.bind("sandbox").allowed_methods(re.sub(r"/{2,}", "/", path))
-    except Exception:  # noqa: BLE001 - no route at all: nothing to list
+    """Every method the resource at ``path`` answers (connexion's router names only the first route's).  Where a
+    fixed path and a template both match (``/certificates/verify`` and ``/certificates/{certificate_id}``), the
+    resource is the fixed one, as the router decides for the methods they share."""
+    adapter = flask_app.url_map.bind("sandbox")
+    path = re.sub(r"/{2,}", "/", path)
+    found = {}
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except Exception:  # noqa: BLE001 - this method has no route here
+            continue
+        found[method] = len(rule.arguments)
+    if not found:
         return ""
-    return ", ".join(sorted(m for m in methods if m != "OPTIONS"))
+    fewest = min(found.values())
+    methods = {m for m, n in found.items() if n == fewest}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+def _shadowed(flask_app) -> dict[str, str]:
+    """Fixed paths that a template also matches for a method the fixed path does not answer, with the methods the
+    fixed path does (``GET /conformance/api/certificates/verify`` would reach ``GET /certificates/{certificate_id}``):
+    such a call is answered 405, as for any method the resource lacks."""
+    out = {}
+    for rule in flask_app.url_map.iter_rules():
+        if rule.arguments or "<" in rule.rule:
+            continue
+        allow = _allowed(flask_app, rule.rule)
+        others = {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in allow.split(", ")}
+        adapter = flask_app.url_map.bind("sandbox")
+        for method in others:
+            try:
+                adapter.match(rule.rule, method=method)
+            except Exception:  # noqa: BLE001 - no route for this method: the router answers 405 itself
+                continue
+            out[rule.rule] = allow
+    return out
 
 
 def _problem_handler(settings: Settings, flask_app=None):
@@ -80,7 +113,7 @@ def _problem_handler(settings: Settings, flask_app=None):
         elif isinstance(exc, FormLimitExceeded):
             code, vi, en = ResultCode.FIELD_MISSING, "form có quá nhiều trường", detail
         elif 400 <= status < 500:
-            code, vi, en = ResultCode.FIELD_MISSING, _vietnamese(detail), detail
+            code, vi, en = ResultCode.FIELD_MISSING, getattr(exc, "vi", None) or _vietnamese(detail), detail
         else:
             log.error("unhandled problem (%s %s…): %s", request.method, request.url.path[:24], type(exc).__name__)
             code, vi, en = ResultCode.SERVER_ERROR, "đề nghị gửi lại sau", "please retry later"
@@ -177,7 +210,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None,
     app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, flask_app=flask_app, settings=settings)
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        limit=settings.max_request_bytes, settings=settings, allowed=_large_body_allowed(ctx))
-    app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
+    app.add_middleware(PathGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings,
+                       shadowed=lambda: _shadowed(flask_app))
     app.add_middleware(SecurityHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     from .api.fastpath import FastPath   # inside the two guards: it sees complete, bounded bodies
     app.add_middleware(FastPath, position=MiddlewarePosition.BEFORE_EXCEPTION, flask_app=flask_app, settings=settings)

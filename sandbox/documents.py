@@ -5,6 +5,7 @@ Each document with what the sandbox does because of it: its rules (rules that na
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import click
@@ -45,7 +46,9 @@ def parse_day(text: str | None, today: date) -> date:
     if not text:
         return today
     try:
-        return date.fromisoformat(text.strip()[:10])
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise ValueError("ngày theo dạng yyyy-mm-dd, ví dụ 2027-01-01") from None
 
@@ -54,6 +57,8 @@ def api(ngay=None, dienTap=False):
     """GET /api/sandbox/van-ban"""
     from .api.common import context
     today = context().clock.now().astimezone(VN_TZ).date()
+    if ngay is not None and not ngay.strip():
+        return {"maKetQua": "400", "thongDiep": "ngày trống: bỏ tham số ngay để xem hôm nay", "message": "empty date: leave ngay out for today"}, 400
     try:
         return listing(parse_day(ngay, today), bool(dienTap))
     except calendar.UnknownDate as exc:

@@ -37,13 +37,36 @@ _RUN = b"1" * (MAX_NUMBER_DIGITS + 1)
 WINDOW = 1024 * 1024
 
 
+class _TooLong(Exception):
+    pass
+
+
+def _bounded(text: str):
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _TooLong
+    return 0
+
+
 def has_long_number(body: bytes) -> bool:
-    """A run of more than MAX_NUMBER_DIGITS digits, found in linear time (translate, then a substring search:
-    no regular expression, whose backtracking over many near-long runs would be quadratic), window by
-    window so that a 20 MB JSON submission is not copied whole (windows overlap by the run's length)."""
+    """A JSON number of more than MAX_NUMBER_DIGITS digits.  First a run of that many digits anywhere, found in
+    linear time (translate, then a substring search: no regular expression, whose backtracking over many
+    near-long runs would be quadratic), window by window so that a 20 MB JSON submission is not copied whole
+    (windows overlap by the run's length); only then the JSON read with every number's text measured and
+    never converted, so that a long run of digits inside a string (a statement of "000…") is not a number.
+    A body that is not JSON is left to the operation's parser, which refuses it."""
     step = WINDOW - len(_RUN)
-    return any(body[i:i + WINDOW].translate(_DIGITS).find(_RUN) >= 0
-               for i in range(0, max(len(body) - len(_RUN) + 1, 0), step))
+    if not any(body[i:i + WINDOW].translate(_DIGITS).find(_RUN) >= 0
+               for i in range(0, max(len(body) - len(_RUN) + 1, 0), step)):
+        return False
+    try:
+        json.loads(body, parse_int=_bounded, parse_float=_bounded)
+    except _TooLong:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
+
+
 SLASHES = re.compile(r"/{2,}")
 DRAIN_FACTOR = 4                 # discard up to 4 × the limit before giving up on reading
 DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB
@@ -197,11 +220,14 @@ async def _answer(scope, send, settings, code: ResultCode, vi: str, en: str) -> 
 class PathGuard:
     """Refuse paths carrying control characters (decoded), with a coded answer instead of a 500, and read
     every path with its repeated slashes collapsed (``//admin/api/clock`` is ``/admin/api/clock``, and
-    guarded as such): one normal form for every router and guard after this one."""
+    guarded as such): one normal form for every router and guard after this one.  A method a fixed path lacks
+    is answered 405 here when a template would otherwise take the call (``shadowed``, from app._shadowed)."""
 
-    def __init__(self, app, settings):
+    def __init__(self, app, settings, shadowed=None):
         self.app = app
         self.settings = settings
+        self._find_shadowed = shadowed      # () → {fixed path: the methods it answers}, once the routes exist
+        self.shadowed = None
 
     async def __call__(self, scope, receive, send):
         query = scope.get("query_string", b"") or b""
@@ -212,6 +238,16 @@ class PathGuard:
         if scope["type"] == "http" and "//" in scope.get("path", ""):
             path = SLASHES.sub("/", scope["path"])
             scope = dict(scope, path=path, raw_path=path.encode("utf-8"))
+        if self.shadowed is None:
+            self.shadowed = self._find_shadowed() if self._find_shadowed else {}
+        allow = self.shadowed.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if allow and scope["method"] not in allow.split(", ") and scope["method"] != "OPTIONS":
+            data = json.dumps(refusal_body(ResultCode.FIELD_MISSING, "đường dẫn này không nhận phương thức đó",
+                                           "Method Not Allowed"), ensure_ascii=False).encode()
+            await send({"type": "http.response.start", "status": 405,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"allow", allow.encode()),
+                                    (b"content-length", str(len(data)).encode())]})
+            return await send({"type": "http.response.body", "body": data})
         await self.app(scope, receive, send)
 
 

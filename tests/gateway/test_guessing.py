@@ -43,5 +43,5 @@ def test_a_malformed_share_code_is_said_up_front_and_not_counted(his, client):
     """A code that cannot be one (wrong length, I/O/0/1) is answered with its format, never counted as a guess."""
     for _ in range(8):
         answer = client.get("/vneid/api/facility/share/WRONG00", headers=his.tokens).json()
-        assert answer["maLoi"] == "4221" and "8 ký tự" in answer["thongDiep"]
+        assert answer["maLoi"] == "2051" and "8 ký tự" in answer["thongDiep"] and "WRONG00" not in answer["thongDiep"]
     assert "còn 4 lần thử" in client.get("/vneid/api/facility/share/WRQNGA22", headers=his.tokens).json()["thongDiep"]

@@ -51,5 +51,21 @@ def test_the_long_number_scan_finds_runs_across_its_windows():
     boundary is still found, a run of exactly 1 000 digits is not refused."""
     from sandbox.api.guards import WINDOW, has_long_number
     for start in (WINDOW - 1001, WINDOW - 500, WINDOW - 1, 3 * WINDOW - 700):
-        assert has_long_number(b"a" * start + b"9" * 1001 + b"a"), start
-    assert not has_long_number((b"9" * 1000 + b",") * 3000)
+        assert has_long_number(b"[" + b" " * start + b"9" * 1001 + b"]"), start
+    assert not has_long_number(b"[" + (b"9" * 1000 + b",") * 3000 + b"0]")
+
+
+def test_a_long_run_of_digits_in_a_string_is_not_a_number(client):
+    """Only numbers are bounded: a statement of 1 001 digits is text (schemathesis found it refused as a number),
+    a number of 1 001 digits is refused before any parser meets it, and a body that is not JSON is left to the
+    operation's own parser."""
+    from sandbox.api.guards import has_long_number
+    assert not has_long_number(b'{"statement": "' + b"0" * 5000 + b'"}')
+    assert has_long_number(b'{"n": ' + b"1" * 1001 + b"}")
+    assert has_long_number(b'{"n": 1.' + b"1" * 1001 + b"}")
+    assert not has_long_number(b"a" + b"9" * 1001)
+    answer = client.post("/vneid/api/login", json={"soDinhDanh": "0" * 1500, "matKhau": "x"})
+    assert answer.status_code == 401, answer.text
+    answer = client.post("/vneid/api/login", content=b'{"soDinhDanh": ' + b"1" * 5000 + b', "matKhau": "x"}',
+                         headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400 and "1000" in answer.json()["thongDiepEn"], answer.text
