@@ -22,8 +22,11 @@ protocol closes those (sandbox/serving.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import mmap
 import re
+import tempfile
 import time
 
 from ..result_codes import ResultCode
@@ -47,7 +50,7 @@ def _bounded(text: str):
     return 0
 
 
-def has_long_number(body: bytes) -> bool:
+def has_long_number(body) -> bool:
     """A JSON number of more than MAX_NUMBER_DIGITS digits.  First a run of that many digits anywhere, found in
     linear time (translate, then a substring search: no regular expression, whose backtracking over many
     near-long runs would be quadratic), window by window so that a 20 MB JSON submission is not copied whole
@@ -59,7 +62,7 @@ def has_long_number(body: bytes) -> bool:
                for i in range(0, max(len(body) - len(_RUN) + 1, 0), step)):
         return False
     try:
-        json.loads(body, parse_int=_bounded, parse_float=_bounded)
+        json.loads(body if isinstance(body, bytes) else bytes(body), parse_int=_bounded, parse_float=_bounded)
     except _TooLong:
         return True
     except (ValueError, RecursionError):
@@ -74,13 +77,17 @@ DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB
 
 LARGE_BODY = 4 * 1024 * 1024   # past this (declared, or read so far when chunked), a body is read only for a
 #                                caller whose credentials hold …
-LARGE_AT_ONCE = 4           # … and at most this many such bodies at once per process (else 1001: retry later)
+LARGE_AT_ONCE = 4           # … and at most this many such bodies at once per process (else 1001: retry later),
+LARGE_PER_CALLER = 2        # this many per caller (one HIS cannot hold every slot), each spooled to disk as it
+SPOOL_CHUNK = 1024 * 1024   # arrives and handed on in chunks of this size
 
 
 class BodyLimit:
     """``allowed(path, headers)``: whether the caller may send a large body (a valid gateway token on /api/,
     the admin token on /admin/); checked before a byte of it is read, so junk sent without a token costs
-    no memory (8 × 95 MB took the server from 249 to 2 583 MB before)."""
+    no memory (8 × 95 MB took the server from 249 to 2 583 MB before).  A large body that may come is written
+    to a temporary file as it arrives (a slow 100 MB upload holds no memory while it lasts), at most
+    LARGE_AT_ONCE at once and LARGE_PER_CALLER per caller (its credential)."""
 
     def __init__(self, app, limit: int, settings, allowed=None):
         self.app = app
@@ -88,8 +95,9 @@ class BodyLimit:
         self.settings = settings
         self.allowed = allowed
         self._large = None          # asyncio.Semaphore(LARGE_AT_ONCE), made in the event loop
+        self._per_caller: dict[str, int] = {}
 
-    async def _may_send_large(self, scope, headers) -> ResultCode | None:
+    async def _may_send_large(self, scope, headers, gate: dict) -> ResultCode | None:
         """None when the large body may be read now (a slot is taken), else the code to refuse it with."""
         if self.allowed is not None:
             import anyio
@@ -98,10 +106,21 @@ class BodyLimit:
                 return ResultCode.TOKEN_INVALID
         if self._large is None:
             self._large = asyncio.Semaphore(LARGE_AT_ONCE)
-        if self._large.locked():
+        caller = _caller_key(scope, headers)
+        if self._large.locked() or self._per_caller.get(caller, 0) >= LARGE_PER_CALLER:
             return ResultCode.FILE_TOO_LARGE
         await self._large.acquire()
+        self._per_caller[caller] = self._per_caller.get(caller, 0) + 1
+        gate.update(held=True, caller=caller)
         return None
+
+    def _release(self, gate: dict) -> None:
+        self._large.release()
+        left = self._per_caller.get(gate["caller"], 1) - 1
+        if left > 0:
+            self._per_caller[gate["caller"]] = left
+        else:
+            self._per_caller.pop(gate["caller"], None)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
@@ -114,15 +133,14 @@ class BodyLimit:
             return await self._refuse(scope, send)
         gate = {"held": False}
         if declared is not None and declared > LARGE_BODY:    # known large: the credentials before any byte
-            refused = await self._may_send_large(scope, headers)
+            refused = await self._may_send_large(scope, headers, gate)
             if refused is not None:
                 return await self._refuse_large(scope, send, refused)
-            gate["held"] = True
         try:
             return await self._read(scope, receive, send, headers, declared, gate)
         finally:
             if gate["held"]:
-                self._large.release()
+                self._release(gate)
 
     async def _refuse_large(self, scope, send, code: ResultCode):
         """Answered at once, the body unread, and the connection closed."""
@@ -141,7 +159,7 @@ class BodyLimit:
         as any other)."""
         idle = self.settings.read_timeout_seconds
         deadline = time.monotonic() + idle + (declared or self.limit) / max(self.settings.min_body_rate, 1)
-        chunks, seen, more = [], 0, True
+        chunks, seen, more, spool = [], 0, True, None
         while more:
             try:
                 message = await asyncio.wait_for(receive(), min(idle, max(deadline - time.monotonic(), 0.001)))
@@ -157,24 +175,43 @@ class BodyLimit:
                     await self._drain(receive, None)
                 return await self._refuse(scope, send)
             if seen > LARGE_BODY and not gate["held"]:
-                refused = await self._may_send_large(scope, headers)
+                refused = await self._may_send_large(scope, headers, gate)
                 if refused is not None:
                     return await self._refuse_large(scope, send, refused)
-                gate["held"] = True
-            chunks.append(body)
-        body = b"".join(chunks)
+            if gate["held"] and spool is None:
+                spool = tempfile.TemporaryFile(prefix="skdt-body-")
+                spool.writelines(chunks)
+                chunks = []
+            if spool is not None:
+                spool.write(body)
+            else:
+                chunks.append(body)
+        if spool is None:
+            return await self._hand_on(scope, receive, send, headers, b"".join(chunks), None)
+        with spool:
+            spool.flush()
+            with mmap.mmap(spool.fileno(), 0, access=mmap.ACCESS_READ) if seen else contextlib.nullcontext(b"") as view:
+                return await self._hand_on(scope, receive, send, headers, view, spool)
+
+    async def _hand_on(self, scope, receive, send, headers, body, spool):
+        """The complete body to the app: at once, or from the spool file in SPOOL_CHUNK pieces."""
         kind = next((v for k, v in headers if k == b"content-type"), b"")
         if b"json" in kind.lower() and has_long_number(body):
             return await _answer(scope, send, self.settings, ResultCode.FIELD_MISSING,
                                  f"số trong JSON dài quá {MAX_NUMBER_DIGITS} chữ số",
                                  f"a JSON number longer than {MAX_NUMBER_DIGITS} digits")
-        replay = [{"type": "http.request", "body": body, "more_body": False}]
+        size = len(body)
+        step = SPOOL_CHUNK if spool is not None else max(size, 1)
+        pieces = iter(range(0, max(size, 1), step))     # one piece copied at a time, as the app reads
 
         async def replayed():
-            return replay.pop() if replay else await receive()
+            i = next(pieces, None)
+            if i is None:
+                return await receive()
+            return {"type": "http.request", "body": body[i:i + step], "more_body": i + step < size}
 
         headers = [(k, v) for k, v in headers if k not in (b"transfer-encoding", b"content-length")]
-        scope = dict(scope, headers=headers + [(b"content-length", str(len(body)).encode())])
+        scope = dict(scope, headers=headers + [(b"content-length", str(size).encode())])
         return await self.app(scope, replayed, send)
 
     async def _drain(self, receive, declared: int | None) -> None:
@@ -206,6 +243,19 @@ class BodyLimit:
                     "headers": [(b"content-type", b"application/json; charset=utf-8"),
                                 (b"content-length", str(len(data)).encode()), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": data})
+
+
+def _caller_key(scope, headers) -> str:
+    """Who sends a large body: its credential (a token header, the vendors' token in the query, the admin
+    token), else its address."""
+    for name in (b"accesstoken", b"x-admin-token", b"authorization"):
+        value = next((v for k, v in headers if k.lower() == name), None)
+        if value:
+            return value.decode("latin-1")[-64:]
+    token = re.search(rb"(?:^|&)token=([^&]*)", scope.get("query_string", b"") or b"")
+    if token:
+        return token.group(1).decode("latin-1")[-64:]
+    return (scope.get("client") or ("?",))[0]
 
 
 async def _answer(scope, send, settings, code: ResultCode, vi: str, en: str) -> None:

@@ -37,7 +37,7 @@ def live(ctx, database_url, credentials):
         key = httpx.post(f"{base}/api/token/take",
                          data={"username": "58001_BV", "password": md5_upper(PASSWORD)}).json()["APIKey"]
         headers = {"accessToken": key["access_token"], "tokenId": key["id_token"], "passwordHash": md5_upper(PASSWORD)}
-        yield base, headers, credential
+        yield base, headers, credential, server.pid
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -45,7 +45,7 @@ def live(ctx, database_url, credentials):
 
 @pytest.mark.parametrize("megabytes,as_json", [(1, False), (3, True), (20, False)])
 def test_real_sizes_are_accepted_and_processed(live, megabytes, as_json):
-    base, headers, credential = live
+    base, headers, credential, _ = live
     lines = megabytes * 1024 * 1024 // BYTES_PER_DRUG_LINE
     payload = signed(envelope("58001", [generate(40 + megabytes, "58001", "noi_tru", drug_lines=lines).documents()]),
                      credential)
@@ -61,7 +61,7 @@ def test_real_sizes_are_accepted_and_processed(live, megabytes, as_json):
 
 
 def test_just_above_the_limit_is_1001_and_the_client_reads_it(live):
-    base, headers, _ = live
+    base, headers, _, _ = live
     fields = {"username": "58001_BV", "loaiHoSo": "130", "maTinh": "58", "maCSKCB": "58001", "fileHSBase64": ""}
     overhead = len(httpx.QueryParams(fields).__str__().encode())
     fields["fileHSBase64"] = "A" * (LIMIT - overhead + 1)
@@ -79,7 +79,7 @@ def test_just_above_the_limit_is_1001_and_the_client_reads_it(live):
 
 
 def test_a_chunked_submission_under_the_limit_is_accepted(live):
-    base, headers, credential = live
+    base, headers, credential, _ = live
     body = httpx.QueryParams(_fields(signed(envelope("58001", [generate(7, "58001", "kham").documents()]),
                                             credential))).__str__().encode()
     response = httpx.post(f"{base}/api/qd130/guiHoSoXmlQD3176", content=iter([body[:5000], body[5000:]]),
@@ -129,3 +129,43 @@ def test_large_junk_without_a_token_costs_no_memory(database_url):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_large_body_is_spooled_to_disk_and_one_caller_holds_at_most_two(live):
+    """Issue 23, finding 3: a large body that may come is written to disk as it arrives — 18 MB of a slow
+    upload held open do not grow the server's memory — and one caller holds at most two large bodies at once:
+    a third is answered 1001 at once ("retry later"), while another caller still gets a slot."""
+    import socket
+    base, headers, _, server_pid = live
+    port = int(base.rsplit(":", 1)[1])
+    size = 20 * 1024 * 1024
+
+    def opened(token_headers: dict) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+        lines = "".join(f"{k}: {v}\r\n" for k, v in token_headers.items())
+        sock.sendall(("POST /api/qd130/guiHoSoXmlQD3176 HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/x-www-form-urlencoded\r\n" + lines
+                      + f"Content-Length: {size}\r\n\r\n").encode())
+        return sock
+
+    before = _rss_mb(server_pid)
+    first, second = opened(headers), opened(headers)
+    try:
+        chunk = b"A" * 65536
+        for _ in range(18 * 16):                      # 18 MB of the first, still open
+            first.sendall(chunk)
+        third = opened(headers)
+        third.settimeout(30)
+        answer = b""
+        while part := third.recv(4096):               # the answer closes the connection
+            answer += part
+        third.close()
+        assert b"1001" in answer and b"retry later" in answer, answer[:300]
+        other = httpx.post(f"{base}/api/token/take", data={"username": "58001_BV", "password": headers["passwordHash"]})
+        assert other.json()["maKetQua"] == "200"       # small calls are not held up meanwhile
+        grown = _rss_mb(server_pid) - before
+        assert grown < 12, f"RSS grew by {grown:.0f} MB while 18 MB were arriving"
+    finally:
+        first.close()
+        second.close()
+
