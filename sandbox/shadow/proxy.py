@@ -29,6 +29,7 @@ import httpx
 from sandbox.context import Context
 
 from .compare import Comparison, Verdict
+from .forward import Upstream, UpstreamError
 
 log = logging.getLogger(__name__)
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -54,8 +55,9 @@ class ShadowProxy:
                  give_up_seconds: float = 3600.0, keep_days: int = 7, verify: bool = True,
                  results: httpx.Client | None = None):
         self.ctx, self.upstream = ctx, upstream.rstrip("/")
-        self._client_args = dict(base_url=self.upstream, timeout=timeout, verify=verify, transport=transport)
-        self._client: httpx.AsyncClient | None = None
+        self._transport, self._timeout, self._verify = transport, timeout, verify
+        self._client: httpx.AsyncClient | None = None      # only with a transport given (tests, in-process)
+        self._upstream: Upstream | None = None              # pooled raw connections (made in the event loop)
         self._results = results or httpx.Client(base_url=self.upstream, timeout=30, verify=verify)
         self.queue: queue.Queue[Job] = queue.Queue(maxsize=queue_size)
         self.poll_seconds, self.give_up_seconds, self.keep_days = poll_seconds, give_up_seconds, keep_days
@@ -74,6 +76,8 @@ class ShadowProxy:
                 elif message["type"] == "lifespan.shutdown":
                     if self._client is not None:
                         await self._client.aclose()
+                    if self._upstream is not None:
+                        await self._upstream.aclose()
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if scope["type"] != "http":
@@ -87,42 +91,60 @@ class ShadowProxy:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers") or []
-                   if k.decode("latin-1").lower() not in HOP_BY_HOP]
-        path = scope.get("raw_path") or scope["path"].encode()
-        url = path.decode("latin-1") + (("?" + scope["query_string"].decode("latin-1")) if scope.get("query_string") else "")
-        if self._client is None:
-            self._client = httpx.AsyncClient(follow_redirects=False, **{k: v for k, v in self._client_args.items() if v is not None})
+        headers = [(k, v) for k, v in scope.get("headers") or [] if k.decode("latin-1").lower() not in HOP_BY_HOP]
+        target = (scope.get("raw_path") or scope["path"].encode()) + \
+            ((b"?" + scope["query_string"]) if scope.get("query_string") else b"")
         self.stats["forwarded"] += 1
         try:
-            request = self._client.build_request(scope["method"], url, headers=headers, content=body)
+            status, answer_headers, raw, upstream_s = await self._forward(scope["method"], target, headers, body)
+        except UpstreamError as exc:
+            self.stats["upstream_timeout" if exc.what == "timeout" else "upstream_unreachable"] += 1
+            return await self._failed(send, 504 if exc.what == "timeout" else 502, exc.what)
+        out = [(k, v) for k, v in answer_headers if k.decode("latin-1").lower() not in HOP_BY_HOP] + \
+            [(b"content-length", str(len(raw)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        await send({"type": "http.response.body", "body": raw})
+        self.added_ms.append((time.perf_counter() - started - upstream_s) * 1000)
+        if len(self.added_ms) > 20000:
+            del self.added_ms[:-10000]
+        self._maybe_queue(scope["path"], headers, body, status, raw)
+
+    async def _forward(self, method: str, target: bytes, headers, body: bytes):
+        """The upstream's status, headers and bytes, and how long it took (UpstreamError when it did not
+        answer): over pooled raw connections (forward.py), or through an httpx transport given to the proxy
+        (an application in process, a scripted upstream)."""
+        began = time.perf_counter()
+        if self._transport is None:
+            if self._upstream is None:
+                self._upstream = Upstream(self.upstream, timeout=self._timeout, verify=self._verify)
+            status, answer_headers, raw = await self._upstream.request(method, target, headers, body)
+            return status, answer_headers, raw, time.perf_counter() - began
+        if self._client is None:
+            self._client = httpx.AsyncClient(follow_redirects=False, base_url=self.upstream, timeout=self._timeout,
+                                             verify=self._verify, transport=self._transport)
+        try:
+            request = self._client.build_request(method, target.decode("latin-1"), content=body,
+                                                 headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers])
             response = await self._client.send(request, stream=True)
             raw = b"".join([chunk async for chunk in response.aiter_raw()])
             await response.aclose()
-            upstream_s = response.elapsed.total_seconds()
         except httpx.TimeoutException:
-            self.stats["upstream_timeout"] += 1
-            return await self._failed(send, 504, "timeout")
+            raise UpstreamError("timeout") from None
         except httpx.HTTPError:
-            self.stats["upstream_unreachable"] += 1
-            return await self._failed(send, 502, "connect")
-        out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()
-               if k.lower() not in HOP_BY_HOP] + [(b"content-length", str(len(raw)).encode())]
-        await send({"type": "http.response.start", "status": response.status_code, "headers": out})
-        await send({"type": "http.response.body", "body": raw})
-        self.added_ms.append((time.perf_counter() - started - upstream_s) * 1000)
-        del self.added_ms[:-10000]
-        self._maybe_queue(scope["path"], dict(headers), body, response.status_code, raw)
+            raise UpstreamError("connect") from None
+        return response.status_code, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()], \
+            raw, time.perf_counter() - began
 
     async def _failed(self, send, status: int, what: str) -> None:
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"x-shadow-upstream-error", what.encode()), (b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})
 
-    def _maybe_queue(self, path: str, headers: dict, body: bytes, status: int, raw: bytes) -> None:
+    def _maybe_queue(self, path: str, raw_headers, body: bytes, status: int, raw: bytes) -> None:
         endpoint = path.rsplit("/", 1)[-1]
         if endpoint not in SUBMISSIONS or status != 200:
             return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
         try:
             answer = json.loads(raw)
             form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
