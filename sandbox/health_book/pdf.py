@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .present import vi_num, wire_dt
+from .present import validity, vi_num, wire_dt
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 DASH = "—"
@@ -113,9 +113,9 @@ def visit_pdf(visit: dict, generated: str = "") -> bytes:
                 ("Giới tính", ten.get("gioiTinh")), ("Dân tộc", ten.get("danToc")), ("Quốc tịch", ten.get("quocTich")),
                 ("Số định danh cá nhân", admin.get("soDinhDanh")), ("Điện thoại", admin.get("dienThoai")),
                 ("Địa chỉ", admin.get("diaChi")),
-                ("Thẻ BHYT", _join(admin.get("theBhyt"), admin.get("theTuNgay") and
-                                   f"giá trị {wire_dt(admin.get('theTuNgay'))} – {wire_dt(admin.get('theDenNgay', ''))}")),
-                ("Nơi đăng ký KCB ban đầu", ten.get("noiDangKyBanDau"))))
+                ("Thẻ BHYT khi khám — mã thẻ", (ten.get("the") or {}).get("maThe")),
+                ("Giá trị sử dụng", validity(ten.get("the") or {})),
+                ("Nơi đăng ký KCB ban đầu", (ten.get("the") or {}).get("noiDangKyBanDau"))))
 
     doc.section("II. Lượt khám bệnh, chữa bệnh")
     doc.fields((("Cơ sở KCB", ten.get("coSo")), ("Hình thức KCB", ten.get("hinhThuc")),

@@ -69,6 +69,21 @@ def _named(codes, value: str) -> str:
     return with_name(value, codes.codes_on(EARLIEST).get(value, "")) if value else ""
 
 
+def validity(the: dict) -> str:
+    """"từ dd/MM/yyyy đến dd/MM/yyyy" of a card (card_facts), as every screen and the PDF say it."""
+    parts = [f"từ {wire_dt(the.get('giaTriTu'))[:10]}" if the.get("giaTriTu") else "",
+             f"đến {wire_dt(the.get('giaTriDen'))[:10]}" if the.get("giaTriDen") else ""]
+    return " ".join(p for p in parts if p) or "—"
+
+
+def card_facts(ctx: Context, number: str, valid_from: str, valid_to: str, registered: str) -> dict:
+    """The facts of a BHYT card as every citizen screen shows them, in one shape — the wallet's card and the
+    card a visit was made with (``thePhien``): number, validity, the registered facility by name."""
+    name = facility_names(ctx, (registered,)).get(registered, "") if registered else ""
+    return {"maThe": number, "giaTriTu": valid_from, "giaTriDen": valid_to,
+            "noiDangKyBanDau": with_name(registered, name)}
+
+
 def readable(ctx: Context, visit: dict) -> dict:
     """A copy of the visit with a ``ten`` group of display names (the codes stay as they were)."""
     v = copy.deepcopy(visit)
@@ -92,6 +107,10 @@ def readable(ctx: Context, visit: dict) -> dict:
         "chanDoan": [{"ma": c, "ten": icd10_name(c), "chinh": i == 0 and c == lk.get("maBenhChinh")}
                      for i, c in enumerate(diagnoses)],
     }
+    registered = admin.get("noiDangKyBanDau", "")
+    v["ten"]["the"] = {"maThe": admin.get("theBhyt", ""), "giaTriTu": admin.get("theTuNgay", ""),
+                       "giaTriDen": admin.get("theDenNgay", ""),
+                       "noiDangKyBanDau": with_name(registered, names.get(registered, ""))}
     return v
 
 

@@ -168,7 +168,7 @@ def wallet(ctx: Context, personal_id: str) -> list[dict]:
         rows = s.execute(select(WalletCard, Card).join(Card, Card.number == WalletCard.card_number)
                          .where(WalletCard.personal_id == personal_id)).all()
     return [{"maThe": card.number, "maSoBhxh": card.bhxh_number, "hoTen": card.full_name,
-             "giaTriDen": card.valid_to, "noiDangKyBanDau": card.ma_dkbd} for _, card in rows]
+             "giaTriTu": card.valid_from, "giaTriDen": card.valid_to, "noiDangKyBanDau": card.ma_dkbd} for _, card in rows]
 
 
 def link_card(ctx: Context, sess: Session, owner: str, key: str) -> dict:

@@ -32,6 +32,7 @@ GATE_STEP = {"4301": "level", "4302": "no_card", "4303": "consent"}
 
 
 blueprint.add_app_template_filter(present.wire_dt, "wire_dt")
+blueprint.add_app_template_filter(present.validity, "card_validity")
 blueprint.add_app_template_filter(present.vn_dt, "vn_dt")
 blueprint.add_app_template_filter(present.vi_num, "vi_num")
 
@@ -125,7 +126,9 @@ def wallet(sess):
             error = exc.screen_vi
         sess = vneid.session(_ctx(), _token())
     adding = not linked and (flask.request.args.get("them") == "1" or flask.request.method == "POST")
-    return _render("vneid_wallet.html", cards=vneid.wallet(_ctx(), owner), message=message, error=error,
+    cards = [{**c, "the": present.card_facts(_ctx(), c["maThe"], c["giaTriTu"], c["giaTriDen"], c["noiDangKyBanDau"])}
+             for c in vneid.wallet(_ctx(), owner)]
+    return _render("vneid_wallet.html", cards=cards, message=message, error=error,
                    adding=adding, passcode_ok=sess.passcode_ok, linked=linked)
 
 

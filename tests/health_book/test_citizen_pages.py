@@ -80,3 +80,25 @@ def test_a_visit_not_in_the_book_says_so(an, population, client):
     for path in ("/vneid/so-suc-khoe/987654", "/vneid/so-suc-khoe/0"):
         page = client.get(path)
         assert page.status_code == 404 and "không có lượt khám này trong sổ" in page.text, path
+
+
+def test_the_wallet_and_the_visit_show_a_card_with_the_same_facts(ctx, an, population, client):
+    """One card, the same facts on both screens and in the PDF: the number, "Giá trị sử dụng từ … đến …" and the
+    registered facility by name — the wallet from the card register, the visit from the card it was made with."""
+    import re
+    from sandbox.health_book import vneid
+    population.submit_ok(envelope("58001", [generate(23, "58001", "kham", patient=AN).documents()]))
+    an.open_book()
+    _page_login(client)
+    wallet = client.get("/vneid/vi-giay-to").text
+    card = vneid.wallet(ctx, AN.personal_id)[0]
+    visit_id = an.get("/health-book/visits").json()["luotKham"][0]["id"]
+    visit = client.get(f"/vneid/so-suc-khoe/{visit_id}").text
+    facts = lambda page: re.findall(r"<dt>(Mã thẻ|Giá trị sử dụng|Nơi đăng ký KCB ban đầu)</dt><dd>([^<]*)</dd>", page)  # noqa: E731
+    assert [k for k, _ in facts(wallet)] == [k for k, _ in facts(visit)] == ["Mã thẻ", "Giá trị sử dụng",
+                                                                          "Nơi đăng ký KCB ban đầu"]
+    assert dict(facts(wallet))["Mã thẻ"] == card["maThe"] == dict(facts(visit))["Mã thẻ"]
+    for page in (wallet, visit):
+        valid = dict(facts(page))["Giá trị sử dụng"]
+        assert re.fullmatch(r"từ \d{2}/\d{2}/\d{4} đến \d{2}/\d{2}/\d{4}", valid), valid
+        assert re.search(r"\(\d{5}\)$", dict(facts(page))["Nơi đăng ký KCB ban đầu"])     # "Name (code)"
