@@ -11,6 +11,8 @@ need=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# zbar-tools (zbarimg): the browser test reads the certificate's QR code off the printed page
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 # PgBouncer: the web and worker processes run through it in tests/gateway/test_workers.py
 [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 # The example HIS clients (examples/, run by tests/examples): C# with Mono's SignedXml, Java with Apache

@@ -62,8 +62,27 @@ def test_open_session_to_certificate_pdf_on_the_portal(live, backend):  # noqa: 
         pdf = Path(download.value.path()).read_bytes()
         assert pdf.startswith(b"%PDF")
         (out / "certificate.pdf").write_bytes(pdf)
+        link = _qr_link(out / "certificate.pdf")             # what a phone reads off the printed certificate
+        assert link.startswith(base + "/chung-nhan/"), (link, base)   # this server's own (random) port
+        page.goto(link)
+        assert "HỢP LỆ" in page.inner_text("body")
+        page.screenshot(path=str(out / "05-qr-link.png"), full_page=True)
+        page.go_back()
         page.click("#certificate a:nth-of-type(2)")
         page.wait_for_selector("#verdict")
         assert "HỢP LỆ" in page.inner_text("#verdict")
-        page.screenshot(path=str(out / "05-verified.png"), full_page=True)
+        page.screenshot(path=str(out / "06-verified.png"), full_page=True)
         browser.close()
+
+
+def _qr_link(pdf: Path) -> str:
+    """The link in the certificate's QR code, decoded from the page as printed (pdftoppm, then zbarimg)."""
+    import subprocess
+    for tool in ("pdftoppm", "zbarimg"):
+        if not shutil.which(tool):
+            pytest.fail(f"{tool} not found: install Debian's poppler-utils and zbar-tools (make test does)")
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(pdf.with_suffix(""))], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(pdf.with_suffix(".png"))], capture_output=True, text=True)
+    assert decoded.returncode == 0, decoded.stderr
+    return decoded.stdout.strip().splitlines()[0]
