@@ -138,9 +138,11 @@ def visit_pdf(visit: dict, generated: str = "") -> bytes:
                     wire_dt(r.get("ngayKetQua"))) for r in visit["canLamSang"]])
     if visit.get("thuoc"):
         doc.section("IV. Thuốc")
-        doc.table(("Tên thuốc", "Hàm lượng", "Liều dùng, cách dùng", "Đường dùng", "Số lượng"), (48, 24, 62, 22, 26),
+        # DUONG_DUNG is a code of the Ministry's route list, which we do not hold: a citizen reads how to take
+        # the drug from LIEU_DUNG and CACH_DUNG, never a bare code
+        doc.table(("Tên thuốc", "Hàm lượng", "Liều dùng, cách dùng", "Số lượng"), (52, 26, 78, 26),
                   [(r.get("tenThuoc"), r.get("hamLuong"), _join(r.get("lieuDung"), r.get("cachDung")),
-                    r.get("duongDung"), _join(vi_num(r.get("soLuong")), r.get("donViTinh"))) for r in visit["thuoc"]])
+                    _join(vi_num(r.get("soLuong")), r.get("donViTinh"))) for r in visit["thuoc"]])
     if visit.get("thuThuat"):
         doc.section("V. Phẫu thuật, thủ thuật")
         doc.table(("Dịch vụ", "Mã ICD-9-CM", "Thời gian thực hiện"), (110, 34, 38),

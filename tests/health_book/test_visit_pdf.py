@@ -80,6 +80,9 @@ def test_every_form_of_care_renders_as_a_visit_record(ctx, an, population):
         missing = [e for e in expected if e not in text]
         assert not missing, (lk["hinhThuc"], missing)
         assert "hanhChinh" not in text and "luotKham" not in text   # no raw key names
+        for drug in detail.get("thuoc", []):              # a route code (DUONG_DUNG) means nothing to a citizen
+            assert not re.search(rf"(?<![\d.,]){re.escape(drug['duongDung'])}(?![\d.,])", text), drug["duongDung"]
+        assert "Thẻ BHYT khi khám — mã thẻ" in text and "Giá trị sử dụng" in text
     assert seen_forms == set(FORMS.values())
 
 
@@ -92,6 +95,7 @@ def test_the_visit_page_shows_names_beside_codes(ctx, an, population, client):
     page = client.get(f"/vneid/so-suc-khoe/{visit['id']}").text
     assert f"{_facility_name(ctx)} (58001)" in page and "Điều trị nội trú (03)" in page
     assert "02/06/2025 09:05" in page
+    assert "· 1.01" not in page and "· 2.15" not in page and "· 2.10" not in page   # no bare route code
     book = client.get("/vneid/so-suc-khoe?nam=2025").text
     assert _facility_name(ctx) in book and "02/06/2025 09:05" in book
 
