@@ -53,31 +53,37 @@ def _dmy(value: str) -> str:
 
 
 def look_up(body=None):
-    ctx = context()
-    headers, ip = flask.request.headers, client_ip()
+    """connexion's entry; the fast path calls ``answer`` itself, without a Flask request."""
+    out, status = answer(context(), flask.request.headers, client_ip(), body)
+    return flask.Response(b"", status) if out is None else (out, status)
 
-    def work(conn):   # one lookup connection: the token, the card, the co-payments
+
+def answer(ctx, headers, ip: str | None, body, **_query) -> tuple[dict | None, int]:
+    """(the answer, its HTTP status) from the call's headers (case-insensitive), the caller's address and the
+    body; None for the empty 401.  One lookup connection: the token, the card, the co-payments."""
+    provoked = []
+
+    def work(conn):
         try:
             caller = auth.authenticate(ctx, headers.get("accessToken"), headers.get("tokenId"),
                                        headers.get("passwordHash"), ip, conn)
         except SandboxError as exc:
             if exc.facts is not None:
                 explain.note(ctx, ROUTE, exc)
-            return None, flask.Response(b"", 401)
-        return caller, _judged(ctx, caller, headers, ip, body, conn)
+            return None, (None, 401)
+        return caller, _judged(ctx, caller, headers, ip, body, conn, provoked)
     caller, out = ctx.db.lookup(work)
     if caller is not None and caller.session_id:   # a certification session logs the look-up (HIS-FLOW-07)
-        status = out.status_code if isinstance(out, flask.Response) else out[1]
         exchanges.record(ctx, caller.facility_code, session_id=caller.session_id, username=caller.username,
-                         operation=faults.COPAYMENT, http_status=status,
-                         ma_ket_qua="" if isinstance(out, flask.Response) else out[0]["MaKetQua"],
+                         operation=faults.COPAYMENT, http_status=out[1],
+                         ma_ket_qua="" if out[0] is None else out[0]["MaKetQua"],
                          token_digest=keyed_digest(ctx.settings.secret_key, headers.get("accessToken", ""),
                                                    headers.get("tokenId", "")),
-                         fault=flask.g.get("copayment_fault", ""))
+                         fault="".join(provoked))
     return out
 
 
-def _judged(ctx, caller, headers, ip, body, conn):
+def _judged(ctx, caller, headers, ip, body, conn, provoked: list):
     now = ctx.clock.now()
     if caller.token_issued_at is None or now - as_utc(caller.token_issued_at) > SESSION or caller.token_ip != (ip or ""):
         explain.note(ctx, ROUTE, AuthenticationError(        # the body is empty: the portal says why
@@ -87,11 +93,11 @@ def _judged(ctx, caller, headers, ip, body, conn):
                    "seen": {"Token lấy lúc": explain.vn(caller.token_issued_at), "Địa chỉ lấy token": caller.token_ip
                             or "—", "Địa chỉ gọi": ip or "—"},
                    "expected": {"Phiên": "trong 10 phút kể từ khi lấy token, gọi từ đúng địa chỉ đã lấy token"}}))
-        return flask.Response(b"", 401)                     # 10-minute session, bound to the address
+        return None, 401                                    # 10-minute session, bound to the address
     if faults.pending(ctx, caller.username, caller.facility_code, faults.COPAYMENT, headers.get(faults.HEADER),
                       caller.fault_armed) == "copayment_401":
-        flask.g.copayment_fault = "copayment_401"
-        return flask.Response(b"", 401)
+        provoked.append("copayment_401")
+        return None, 401
     given = body if isinstance(body, dict) else {}
     username = str(given.get("username") or "").strip()
     ma_the = "".join(str(given.get("maThe") or "").split())
