@@ -71,21 +71,17 @@ class FieldProblem(BadRequestProblem):
         self.vi = vi
 
 
+RULES = {"minLength": ("tối thiểu {} ký tự", "at least {} characters"), "maxLength": ("tối đa {} ký tự", "at most {} characters"),
+         "minimum": ("tối thiểu {}", "at least {}"), "maximum": ("tối đa {}", "at most {}"),
+         "type": ("phải là {}", "must be {}"), "enum": ("là một trong {}", "one of {}")}
+
+
 def _rule(exc) -> tuple[str, str]:
-    n, kind = exc.validator_value, exc.validator
-    if kind == "minLength":
-        return f"tối thiểu {n} ký tự", f"at least {n} characters"
-    if kind == "maxLength":
-        return f"tối đa {n} ký tự", f"at most {n} characters"
-    if kind == "enum":
-        return f"là một trong {', '.join(map(str, n))}", f"one of {', '.join(map(str, n))}"
-    if kind == "type":
-        return f"phải là {n}", f"must be {n}"
-    if kind == "minimum":
-        return f"tối thiểu {n}", f"at least {n}"
-    if kind == "maximum":
-        return f"tối đa {n}", f"at most {n}"
-    return "không đúng dạng quy định", "not in the documented form"
+    """What a schema rule expects, in Vietnamese and English, without the value given."""
+    n = exc.validator_value
+    vi, en = RULES.get(exc.validator, ("không đúng dạng quy định", "not in the documented form"))
+    shown = ", ".join(map(str, n)) if exc.validator == "enum" else n
+    return vi.format(shown), en.format(shown)
 
 
 def field_problem(exc: ValidationError, name: str = "") -> FieldProblem:

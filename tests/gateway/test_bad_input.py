@@ -57,3 +57,15 @@ def test_nul_bytes_anywhere_are_refused_before_the_database(his, client):
     assert body.json()["maLoi"] == "2051"
     query = his.client.get("/api/qd130/ketQuaTiepNhan?maGiaoDich=AB%00CD", headers=his.tokens)
     assert query.json()["maLoi"] == "2051"
+
+
+def test_a_value_against_its_schema_is_refused_in_the_schemas_words_without_the_value(client, caplog):
+    """A short password, a malformed clock offset: 2051 saying what is expected (the spec's description, in
+    Vietnamese where it has one), never quoting the value — in the answer or in a log line."""
+    caplog.set_level(logging.DEBUG)
+    short = client.post("/admin/api/accounts", json={"username": "a.b", "facility": "58001", "password": "Ab1!x"},
+                        headers=ADMIN).json()
+    assert short["maLoi"] == "2051" and short["thongDiep"] == "password: tối thiểu 8 ký tự", short
+    assert short["thongDiepEn"] == "password: at least 8 characters" and "Ab1!x" not in caplog.text
+    offset = client.put("/admin/api/clock", json={"offset": "ngày mai"}, headers=ADMIN).json()
+    assert offset["thongDiep"].startswith("offset: độ lệch dạng +36h") and "ngày mai" not in str(offset)
