@@ -77,9 +77,9 @@ DRAIN_CAP = 1024 * 1024 * 1024   # and never more than 1 GiB
 
 LARGE_BODY = 4 * 1024 * 1024   # past this (declared, or read so far when chunked), a body is read only for a
 #                                caller whose credentials hold …
-LARGE_AT_ONCE = 4           # … and at most this many such bodies at once per process (else 1001: retry later),
-LARGE_PER_CALLER = 2        # this many per caller (one HIS cannot hold every slot), each spooled to disk as it
-SPOOL_CHUNK = 1024 * 1024   # arrives and handed on in chunks of this size
+LARGE_AT_ONCE = 4           # … at most this many such bodies at once per process (else 1001: retry later) …
+LARGE_PER_CALLER = 2        # … and per caller (one HIS cannot hold every slot); each is spooled to disk as it
+SPOOL_CHUNK = 1024 * 1024   # arrives and handed on in pieces of this size
 
 
 class BodyLimit:
@@ -160,38 +160,41 @@ class BodyLimit:
         idle = self.settings.read_timeout_seconds
         deadline = time.monotonic() + idle + (declared or self.limit) / max(self.settings.min_body_rate, 1)
         chunks, seen, more, spool = [], 0, True, None
-        while more:
-            try:
-                message = await asyncio.wait_for(receive(), min(idle, max(deadline - time.monotonic(), 0.001)))
-            except asyncio.TimeoutError:
-                return await self._refuse(scope, send, ResultCode.REQUEST_TIMEOUT)
-            if message["type"] == "http.disconnect":
-                return None
-            body = message.get("body", b"")
-            seen += len(body)
-            more = message.get("more_body", False)
-            if seen > self.limit:
-                if more:
-                    await self._drain(receive, None)
-                return await self._refuse(scope, send)
-            if seen > LARGE_BODY and not gate["held"]:
-                refused = await self._may_send_large(scope, headers, gate)
-                if refused is not None:
-                    return await self._refuse_large(scope, send, refused)
-            if gate["held"] and spool is None:
-                spool = tempfile.TemporaryFile(prefix="skdt-body-")
-                spool.writelines(chunks)
-                chunks = []
-            if spool is not None:
-                spool.write(body)
-            else:
-                chunks.append(body)
-        if spool is None:
-            return await self._hand_on(scope, receive, send, headers, b"".join(chunks), None)
-        with spool:
+        try:
+            while more:
+                try:
+                    message = await asyncio.wait_for(receive(), min(idle, max(deadline - time.monotonic(), 0.001)))
+                except asyncio.TimeoutError:
+                    return await self._refuse(scope, send, ResultCode.REQUEST_TIMEOUT)
+                if message["type"] == "http.disconnect":
+                    return None
+                body = message.get("body", b"")
+                seen += len(body)
+                more = message.get("more_body", False)
+                if seen > self.limit:
+                    if more:
+                        await self._drain(receive, None)
+                    return await self._refuse(scope, send)
+                if seen > LARGE_BODY and not gate["held"]:
+                    refused = await self._may_send_large(scope, headers, gate)
+                    if refused is not None:
+                        return await self._refuse_large(scope, send, refused)
+                if gate["held"] and spool is None:
+                    spool = tempfile.TemporaryFile(prefix="skdt-body-")
+                    spool.writelines(chunks)
+                    chunks = []
+                if spool is not None:
+                    spool.write(body)
+                else:
+                    chunks.append(body)
+            if spool is None:
+                return await self._hand_on(scope, receive, send, headers, b"".join(chunks), None)
             spool.flush()
             with mmap.mmap(spool.fileno(), 0, access=mmap.ACCESS_READ) if seen else contextlib.nullcontext(b"") as view:
                 return await self._hand_on(scope, receive, send, headers, view, spool)
+        finally:
+            if spool is not None:      # every way out, early refusals included
+                spool.close()
 
     async def _hand_on(self, scope, receive, send, headers, body, spool):
         """The complete body to the app: at once, or from the spool file in SPOOL_CHUNK pieces."""
