@@ -80,14 +80,12 @@ def _shadowed(flask_app) -> dict[str, str]:
     """Fixed paths that a template also matches for a method the fixed path does not answer, with the methods the
     fixed path does (``GET /conformance/api/certificates/verify`` would reach ``GET /certificates/{certificate_id}``):
     such a call is answered 405, as for any method the resource lacks."""
-    out = {}
+    out, adapter = {}, flask_app.url_map.bind("sandbox")
     for rule in flask_app.url_map.iter_rules():
         if rule.arguments or "<" in rule.rule:
             continue
         allow = _allowed(flask_app, rule.rule)
-        others = {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in allow.split(", ")}
-        adapter = flask_app.url_map.bind("sandbox")
-        for method in others:
+        for method in {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in allow.split(", ")}:
             try:
                 adapter.match(rule.rule, method=method)
             except Exception:  # noqa: BLE001 - no route for this method: the router answers 405 itself
