@@ -69,3 +69,12 @@ def test_a_long_run_of_digits_in_a_string_is_not_a_number(client):
     answer = client.post("/vneid/api/login", content=b'{"soDinhDanh": ' + b"1" * 5000 + b', "matKhau": "x"}',
                          headers={"Content-Type": "application/json"})
     assert answer.status_code == 400 and "1000" in answer.json()["thongDiepEn"], answer.text
+
+
+def test_a_fixed_path_shadowed_by_a_template_answers_405_for_the_methods_it_lacks(client):
+    """GET /conformance/api/certificates/verify reached GET /certificates/{certificate_id} (schemathesis: Allow
+    listed GET); the fixed path is the resource: 405 with its own Allow, and POST still answers."""
+    got = client.get("/conformance/api/certificates/verify")
+    assert got.status_code == 405 and got.headers["allow"] == "POST" and got.json()["maLoi"] == "2051"
+    assert client.options("/conformance/api/certificates/verify").headers.get("allow") == "POST"
+    assert client.post("/conformance/api/certificates/verify", json={"token": "x"}).json()["hopLe"] is False
