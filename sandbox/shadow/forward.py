@@ -73,12 +73,11 @@ class Upstream:
                 if reused:
                     raise _Stale from None
                 raise
-            status = int(status_line.split(b" ", 2)[1])
-            raw_headers = await reader.readuntil(b"\r\n\r\n")
-            headers = [tuple(part.strip() for part in line.split(b":", 1))
-                       for line in raw_headers[:-4].split(b"\r\n") if b":" in line]
+            status, headers = await _head(reader, status_line)
+            while 100 <= status < 200:                    # interim answers (100 Continue): the final one follows
+                status, headers = await _head(reader, await reader.readuntil(b"\r\n"))
             names = {k.lower(): v for k, v in headers}
-            if head_only or status in (204, 304) or 100 <= status < 200:
+            if head_only or status in (204, 304):
                 content = b""
             elif b"chunked" in names.get(b"transfer-encoding", b"").lower():
                 content = await _chunked(reader)
@@ -103,6 +102,15 @@ class Upstream:
 
 class _Stale(Exception):
     pass
+
+
+async def _head(reader: asyncio.StreamReader, status_line: bytes) -> tuple[int, list[tuple[bytes, bytes]]]:
+    """The status and the header lines after ``status_line``, up to the blank line."""
+    headers = []
+    while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
+        name, _, value = line[:-2].partition(b":")
+        headers.append((name.strip(), value.strip()))
+    return int(status_line.split(b" ", 2)[1]), headers
 
 
 async def _chunked(reader: asyncio.StreamReader) -> bytes:

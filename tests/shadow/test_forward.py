@@ -22,6 +22,7 @@ ANSWERS = {
                  + b"%x\r\n%s\r\n" % (len(GZ[:9]), GZ[:9]) + b"%x;ext=1\r\n%s\r\n" % (len(GZ[9:]), GZ[9:])
                  + b"0\r\nX-Trailer: 1\r\n\r\n",
     b"/close": b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\nnot now",
+    b"/continue": b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-Final: 1\r\nContent-Length: 2\r\n\r\nok",
 }
 
 
@@ -81,6 +82,8 @@ def test_answers_by_length_chunked_and_until_close_arrive_as_sent(ctx, scripted)
     assert chunked.headers["content-encoding"] == "gzip" and chunked.headers["content-length"] == str(len(GZ))
     closed = client.get("/close")
     assert closed.status_code == 503 and closed.content == b"not now"
+    final = client.post("/continue", content=b"x")                             # an interim 100 is not the answer
+    assert final.status_code == 200 and final.content == b"ok" and final.headers["x-final"] == "1"
 
 
 def test_the_request_reaches_the_upstream_as_the_his_sent_it(ctx, scripted):
