@@ -84,16 +84,17 @@ def _rule(exc) -> tuple[str, str]:
     return vi.format(shown), en.format(shown)
 
 
-def field_problem(exc: ValidationError, name: str = "") -> FieldProblem:
+def field_problem(exc: ValidationError, name: str = "") -> BadRequestProblem:
     """``field: what is expected`` — the schema's own words (``description``, ``x-mo-ta`` in Vietnamese) where
     it has them — for the rules that would quote the value; a missing or unknown field is named as jsonschema
-    names it."""
+    names it (and said in Vietnamese by the problem handler)."""
     if exc.validator in ("required", "additionalProperties"):
-        return FieldProblem(exc.message, exc.message)
+        return BadRequestProblem(detail=exc.message)
     field = ".".join(str(p) for p in ([name] if name else []) + list(exc.absolute_path)) or "body"
     vi, en = _rule(exc)
     schema = exc.schema if isinstance(exc.schema, dict) else {}
     return FieldProblem(f"{field}: {schema.get('description') or en}", f"{field}: {schema.get('x-mo-ta') or vi}")
+
 
 class SafeParameters(ParameterValidator):
     """Query, path and header parameters against their schemas, refused as body fields are (``field_problem``):

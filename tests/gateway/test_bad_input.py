@@ -69,3 +69,8 @@ def test_a_value_against_its_schema_is_refused_in_the_schemas_words_without_the_
     assert short["thongDiepEn"] == "password: at least 8 characters" and "Ab1!x" not in caplog.text
     offset = client.put("/admin/api/clock", json={"offset": "ngày mai"}, headers=ADMIN).json()
     assert offset["thongDiep"].startswith("offset: độ lệch dạng +36h") and "ngày mai" not in str(offset)
+
+
+def test_a_missing_field_is_named_in_vietnamese(client):
+    missing = client.post("/admin/api/accounts", json={"username": "a.b", "facility": "58001"}, headers=ADMIN).json()
+    assert missing["maLoi"] == "2051" and missing["thongDiep"] == "thiếu trường password", missing
