@@ -76,12 +76,12 @@ def validity(the: dict) -> str:
     return " ".join(p for p in parts if p) or "—"
 
 
-def card_facts(ctx: Context, number: str, valid_from: str, valid_to: str, registered: str) -> dict:
+def card_facts(number: str, valid_from: str, valid_to: str, registered: str, names: dict) -> dict:
     """The facts of a BHYT card as every citizen screen shows them, in one shape — the wallet's card and the
-    card a visit was made with (``thePhien``): number, validity, the registered facility by name."""
-    name = facility_names(ctx, (registered,)).get(registered, "") if registered else ""
+    card a visit was made with (``ten["the"]``): number, validity, the registered facility by name
+    (``names``: facility_names of the codes on the screen)."""
     return {"maThe": number, "giaTriTu": valid_from, "giaTriDen": valid_to,
-            "noiDangKyBanDau": with_name(registered, name)}
+            "noiDangKyBanDau": with_name(registered, names.get(registered, ""))}
 
 
 def readable(ctx: Context, visit: dict) -> dict:
@@ -107,10 +107,8 @@ def readable(ctx: Context, visit: dict) -> dict:
         "chanDoan": [{"ma": c, "ten": icd10_name(c), "chinh": i == 0 and c == lk.get("maBenhChinh")}
                      for i, c in enumerate(diagnoses)],
     }
-    registered = admin.get("noiDangKyBanDau", "")
-    v["ten"]["the"] = {"maThe": admin.get("theBhyt", ""), "giaTriTu": admin.get("theTuNgay", ""),
-                       "giaTriDen": admin.get("theDenNgay", ""),
-                       "noiDangKyBanDau": with_name(registered, names.get(registered, ""))}
+    v["ten"]["the"] = card_facts(admin.get("theBhyt", ""), admin.get("theTuNgay", ""), admin.get("theDenNgay", ""),
+                                 admin.get("noiDangKyBanDau", ""), names)
     return v
 
 

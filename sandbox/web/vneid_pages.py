@@ -126,8 +126,10 @@ def wallet(sess):
             error = exc.screen_vi
         sess = vneid.session(_ctx(), _token())
     adding = not linked and (flask.request.args.get("them") == "1" or flask.request.method == "POST")
-    cards = [{**c, "the": present.card_facts(_ctx(), c["maThe"], c["giaTriTu"], c["giaTriDen"], c["noiDangKyBanDau"])}
-             for c in vneid.wallet(_ctx(), owner)]
+    cards = vneid.wallet(_ctx(), owner)
+    names = present.facility_names(_ctx(), [c["noiDangKyBanDau"] for c in cards])
+    cards = [{**c, "the": present.card_facts(c["maThe"], c["giaTriTu"], c["giaTriDen"], c["noiDangKyBanDau"], names)}
+             for c in cards]
     return _render("vneid_wallet.html", cards=cards, message=message, error=error,
                    adding=adding, passcode_ok=sess.passcode_ok, linked=linked)
 
