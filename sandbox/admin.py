@@ -173,7 +173,7 @@ def set_clock(ctx: Context, offset: str) -> dict:
     try:
         delta = parse_offset(offset)
     except ValueError as exc:
-        raise InvalidInputError("độ lệch dạng +36h, -2d, 90m hoặc 0", str(exc)) from exc
+        raise InvalidInputError("độ lệch dạng +36h, -2d, 90m hoặc 0, trong vòng 100 năm", str(exc)) from exc
     ctx.clock.set_offset(delta)
     return clock_state(ctx)
 

@@ -11,6 +11,9 @@ from typing import Callable
 VN_TZ = timezone(timedelta(hours=7))
 _OFFSET_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# A century each way reaches every regulation the sandbox knows (2019 cards to the 2030s) and keeps
+# "now + offset" a real date: -920701407w overflowed timedelta and answered 500.
+MAX_OFFSET_SECONDS = 36525 * 86400
 
 
 def parse_offset(text: str) -> timedelta:
@@ -20,6 +23,8 @@ def parse_offset(text: str) -> timedelta:
         raise ValueError(f"offset must look like +36h, -2d, 90m or 0, got {text!r}")
     sign, number, unit = match.groups()
     seconds = float(number) * _UNITS[unit]
+    if seconds > MAX_OFFSET_SECONDS:
+        raise ValueError("offset must stay within 100 years of today")
     return timedelta(seconds=-seconds if sign == "-" else seconds)
 
 

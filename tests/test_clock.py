@@ -14,7 +14,7 @@ def test_parse_offset(text, seconds):
     assert parse_offset(text).total_seconds() == seconds
 
 
-@pytest.mark.parametrize("text", ["", "tomorrow", "+h", "36x", "--1h"])
+@pytest.mark.parametrize("text", ["", "tomorrow", "+h", "36x", "--1h", "-920701407w", "36526d"])
 def test_parse_offset_rejects(text):
     with pytest.raises(ValueError):
         parse_offset(text)

@@ -85,6 +85,8 @@ def test_clock(client):
     refused = client.put("/admin/api/clock", json={"offset": "tomorrow"}, headers=H).json()
     assert refused["maLoi"] == "2051" and "+36h" in refused["thongDiep"] and "tomorrow" not in refused["thongDiep"]
     assert client.put("/admin/api/clock", json={"offset": "0"}, headers=H).json()["offsetSeconds"] == 0
+    too_far = client.put("/admin/api/clock", json={"offset": " - 920701407w "}, headers=H)  # was a 500
+    assert too_far.status_code == 422 and "100 năm" in too_far.json()["thongDiep"], too_far.text
 
 
 def test_readiness_and_process_pending(client, his):
