@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select, union
 
 from ..reference import calendar
 from ..clock import VN_TZ, as_utc
@@ -23,6 +23,7 @@ from ..errors import AuthenticationError, AuthorisationError, InvalidInputError,
 from ..result_codes import ResultCode as RC
 from .. import throttle
 from ..security import dummy_hash, hash_secret, keyed_digest, new_token_pair, verify_secret
+from ..storage.prepared import Prepared
 from ..storage.models import Card, Citizen, HealthBookEntry, VneidAccount, VneidSession, WalletCard
 
 PASSCODE_MINUTES = 5
@@ -93,14 +94,16 @@ def login(ctx: Context, personal_id: str, password: str, client_ip: str | None =
 def session(ctx: Context, token: str | None) -> Session:
     if token:
         digest = keyed_digest(ctx.settings.secret_key, "vneid", token)
-        row = ctx.db.lookup(lambda c: c.execute(select(VneidSession.personal_id, VneidSession.expires_at,
-                                                       VneidSession.passcode_until)
-                                                .where(VneidSession.digest == digest)).first())
+        row = ctx.db.lookup(lambda c: _SESSION.first(c, {"digest": digest}))
         now = ctx.clock.now()
         if row is not None and as_utc(row.expires_at) > now:
             ok = row.passcode_until is not None and as_utc(row.passcode_until) > now
             return Session(row.personal_id, ok)
     raise AuthenticationError(code=RC.VNEID_SESSION)
+
+
+_SESSION = Prepared(select(VneidSession.personal_id, VneidSession.expires_at, VneidSession.passcode_until)
+                    .where(VneidSession.digest == bindparam("digest")))   # every call of the app reads it
 
 
 def logout(ctx: Context, token: str) -> None:
@@ -202,7 +205,7 @@ def link_card(ctx: Context, sess: Session, owner: str, key: str) -> dict:
 def book_gate(ctx: Context, owner: str) -> None:
     """The refusals before the book opens: level 2, consent given, and — until QĐ 31/QĐ-BYT put every
     patient in the Sổ SKĐT (01/01/2026) — a card in the wallet."""
-    row = ctx.db.lookup(lambda c: c.execute(_GATE, {"owner": owner}).first())   # one statement, read every call
+    row = ctx.db.lookup(lambda c: _GATE.first(c, {"owner": owner}))   # one statement, read every call
     if row is None:
         raise AuthorisationError(code=RC.VNEID_LEVEL)
     level, guardian_id, guardian_level, own_consent, guardian_consent, has_card = row
@@ -218,7 +221,6 @@ def book_gate(ctx: Context, owner: str) -> None:
 
 def _gate_statement():
     """The citizen's level and consent, the guardian's when a child, and whether a card is in the wallet."""
-    from sqlalchemy import bindparam
     from sqlalchemy.orm import aliased
     guardian, own, theirs = aliased(Citizen), aliased(VneidAccount), aliased(VneidAccount)
     owner = bindparam("owner")
@@ -231,7 +233,7 @@ def _gate_statement():
             .where(Citizen.personal_id == owner))
 
 
-_GATE = _gate_statement()
+_GATE = Prepared(_gate_statement())
 
 
 def consent(ctx: Context, sess: Session) -> dict:
@@ -284,19 +286,17 @@ def year_queries(owner: str, cards: list[str], now, year: int) -> list:
 
 def visits(ctx: Context, owner: str, year: int | None) -> dict:
     """Visible visits of one year (default: the latest year with visits), with the years available.
-    Read on a lookup connection (no ORM), the summary's fields taken out of each entry's JSON by the
-    database: an entry's whole document (drugs, services, results) is neither sent nor parsed here."""
-    now = ctx.clock.now()
+    Two statements on a lookup connection, each run on the driver (Prepared): the years, then the year's
+    summaries, the fields taken out of each entry's JSON by the database — an entry's whole document
+    (drugs, services, results) is neither sent nor parsed here."""
+    values = {"owner": owner, "now": ctx.clock.now()}
 
-    def read(conn):     # (a UNION of the two ways, or an IN over the wallet's subquery, made SQLite scan)
-        cards = list(conn.execute(select(WalletCard.card_number).where(WalletCard.personal_id == owner)).scalars())
-        years = sorted({y for q in years_queries(owner, cards, now) for y in conn.execute(q).scalars()}, reverse=True)
+    def read(conn):
+        years = sorted({row[0] for row in BOOK_YEARS.all(conn, values)}, reverse=True)
         chosen = year if year is not None else (years[0] if years else _today(ctx).year)
-        shown = (HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= now, HealthBookEntry.year == chosen)
-        found = {r.id: r for q in _each_owned(select(*SUMMARY).where(*shown), owner, cards) for r in conn.execute(q)}
-        return chosen, years, found
+        return chosen, years, BOOK_YEAR.all(conn, {**values, "year": chosen})
     chosen, years, found = ctx.db.lookup(read)
-    rows = sorted(found.values(), key=lambda r: (r.admitted_at, r.id), reverse=True)
+    rows = sorted(found, key=lambda r: (r.admitted_at, r.id), reverse=True)
     return {"nam": chosen, "cacNam": years, "luotKham": [
         {"id": r.id, "maCSKCB": r.facility_code, "ngayVao": r.admitted_at, "ngayRa": r.ngay_ra or "",
          "hinhThuc": r.hinh_thuc or "", "chanDoan": r.chan_doan or "", "coGiayHen": r.giay_hen is not None,
@@ -309,6 +309,24 @@ SUMMARY = (HealthBookEntry.id, HealthBookEntry.facility_code, HealthBookEntry.ad
            _VISIT["chanDoan"].as_string().label("chan_doan"),
            HealthBookEntry.data["giayHen"].as_string().label("giay_hen"),
            HealthBookEntry.data["giayChuyenTuyen"].as_string().label("giay_chuyen"))
+
+
+def _both_ways(*columns, year: bool = False):
+    """An entry is the owner's by their ID or by a card in their wallet: the two ways as one UNION of two
+    indexed reads (ix_book_owner_year; the wallet joined to ix_book_card_year). An OR, or an IN over the
+    wallet, made SQLite scan every entry of the province."""
+    shown = [HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= bindparam("now")]
+    if year:
+        shown.append(HealthBookEntry.year == bindparam("year"))
+    by_id = select(*columns).where(HealthBookEntry.personal_id == bindparam("owner"), *shown)
+    by_card = (select(*columns).select_from(WalletCard)
+               .join(HealthBookEntry, HealthBookEntry.card_number == WalletCard.card_number)
+               .where(WalletCard.personal_id == bindparam("owner"), *shown))
+    return union(by_id, by_card)     # UNION, not UNION ALL: an entry found both ways is shown once
+
+
+BOOK_YEARS = Prepared(_both_ways(HealthBookEntry.year))
+BOOK_YEAR = Prepared(_both_ways(*SUMMARY, year=True))
 
 
 def summary(e: HealthBookEntry) -> dict:
