@@ -62,18 +62,22 @@ def answer_errors(fn):
         try:
             return fn(*args, **kwargs)
         except SandboxError as exc:
-            ctx = context()
             # the route, not the path: paths carry share codes and transaction ids
             route = flask.request.url_rule.rule if flask.request.url_rule else "?"
-            log.info("refused %s: %s", route, exc.code_info.code)
-            if exc.facts is not None:
-                explain.note(ctx, route, exc)
-            body = refusal_body(exc.result_code, exc.message_vi, exc.message_en, ctx.clock.now())
+            body, status = refused(context(), exc, route, flask.request.path)
             # Always JSON, even where the operation produces a PDF or a file (no PDF of key names).
-            return flask.Response(json.dumps(body, ensure_ascii=False),
-                                  refusal_status(exc.result_code, ctx.settings, flask.request.path),
-                                  mimetype="application/json")
+            return flask.Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
     return wrapper
+
+
+def refused(ctx: Context, exc: SandboxError, route: str, path: str) -> tuple[dict, int]:
+    """A handler's refusal: logged by route (never the path), explained to the portal when it has facts, and
+    answered (body, HTTP status) — for answer_errors and for the fast path's handlers without Flask."""
+    log.info("refused %s: %s", route, exc.code_info.code)
+    if exc.facts is not None:
+        explain.note(ctx, route, exc)
+    body = refusal_body(exc.result_code, exc.message_vi, exc.message_en, ctx.clock.now())
+    return body, refusal_status(exc.result_code, ctx.settings, path)
 
 
 def header_seen(value, required_scopes=None):
