@@ -72,3 +72,44 @@ def test_an_installation_of_before_the_2025_units_keeps_working(empty_url):
         assert c.execute(text("SELECT province_code FROM campaign_target")).scalar() == "56"
         assert c.execute(text("SELECT province_code FROM report_filing")).scalar() == "56"
     engine.dispose()
+
+
+BEFORE_BOOK_SUMMARY = "5f9d1b3a6c87"  # 0015: entries without the year screen's summary column
+
+
+def test_entries_written_before_the_summary_column_get_the_summary_the_writer_gives(empty_url):
+    """0016 fills the new column of existing entries with exactly what book_summary() writes for new ones: the
+    year screen shows an entry of before the upgrade as one of after."""
+    import json
+    from datetime import datetime, timezone
+    from sqlalchemy import insert
+    from sandbox.storage.book_summary import book_summary
+    from sandbox.storage.models import Episode, Facility, Submission
+    upgrade(empty_url, BEFORE_BOOK_SUMMARY)
+    engine = create_engine(normalise_url(empty_url))
+    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    documents = [{"luotKham": {"ngayRa": "202601020900", "hinhThucTen": "Khám bệnh", "chanDoan": "Viêm họng cấp"},
+                  "giayHen": {"ngayHen": "20260110"}},
+                 {"luotKham": {"hinhThucTen": "Nội trú", "ngayRa": None}, "giayChuyenTuyen": None},
+                 {}]
+    with engine.begin() as c:
+        c.execute(insert(Facility.__table__), {"code": "58001", "name": "BV", "province_code": "56", "created_at": now})
+        c.execute(insert(Submission.__table__), {"id": "S1", "facility_code": "58001", "username": "u", "endpoint": "e",
+                                                 "profile": "QD3176", "kind": "HOSO", "loai_ho_so": "130", "payload": b"",
+                                                 "payload_sha256": "", "received_at": now, "status": "DA_XU_LY"})
+        c.execute(insert(Episode.__table__), {"id": 1, "submission_id": "S1", "position": 1, "facility_code": "58001",
+                                              "ma_lk": "LK", "status": "HOP_LE", "disposition": "new",
+                                              "content_sha256": "", "created_at": now})
+        for i, data in enumerate(documents):
+            c.execute(text("INSERT INTO health_book_entry (episode_id, submission_id, personal_id, card_number, "
+                           "facility_code, ma_lk, year, admitted_at, received_at, visible_at, delay_seconds, is_current, "
+                           "data) VALUES (1, 'S1', '058085000001', '', '58001', :lk, 2026, '202601020800', :t, :t, 0, "
+                           ":y, :data)"), {"lk": f"LK{i}", "t": now, "y": True, "data": json.dumps(data)})
+    engine.dispose()
+    upgrade(empty_url)
+    engine = create_engine(normalise_url(empty_url))
+    with engine.connect() as c:
+        stored = [row[0] for row in c.execute(text("SELECT summary FROM health_book_entry ORDER BY id"))]
+    engine.dispose()
+    stored = [json.loads(s) if isinstance(s, str) else s for s in stored]
+    assert stored == [book_summary(d) for d in documents]

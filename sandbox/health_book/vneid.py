@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, or_, select, union
+from sqlalchemy import bindparam, or_, select, union, union_all
 
 from ..reference import calendar
 from ..clock import VN_TZ, as_utc
@@ -23,6 +23,7 @@ from ..errors import AuthenticationError, AuthorisationError, InvalidInputError,
 from ..result_codes import ResultCode as RC
 from .. import throttle
 from ..security import dummy_hash, hash_secret, keyed_digest, new_token_pair, verify_secret
+from ..storage.book_summary import book_summary
 from ..storage.prepared import Prepared
 from ..storage.models import Card, Citizen, HealthBookEntry, VneidAccount, VneidSession, WalletCard
 
@@ -264,76 +265,55 @@ def _cards(s, owner: str) -> list[str]:
     return list(s.scalars(select(WalletCard.card_number).where(WalletCard.personal_id == owner)))
 
 
-def _each_owned(query, owner: str, cards: list[str]):
-    """The query once per way an entry is the owner's (their ID; a card in their wallet): two indexed
-    look-ups instead of one OR, which SQLite answers with a scan of every entry of the province."""
-    yield query.where(HealthBookEntry.personal_id == owner)
-    if cards:
-        yield query.where(HealthBookEntry.card_number.in_(cards))
-
-
-def years_queries(owner: str, cards: list[str], now) -> list:
-    """The queries of the years a book shows (one per way an entry is the owner's)."""
-    shown = (HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= now)
-    return list(_each_owned(select(HealthBookEntry.year).where(*shown).distinct(), owner, cards))
-
-
-def year_queries(owner: str, cards: list[str], now, year: int) -> list:
-    """The queries of one year's visible entries (the VNeID year screen)."""
-    shown = (HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= now)
-    return list(_each_owned(select(HealthBookEntry).where(*shown, HealthBookEntry.year == year), owner, cards))
-
-
 def visits(ctx: Context, owner: str, year: int | None) -> dict:
     """Visible visits of one year (default: the latest year with visits), with the years available.
-    Two statements on a lookup connection, each run on the driver (Prepared): the years, then the year's
-    summaries, the fields taken out of each entry's JSON by the database — an entry's whole document
-    (drugs, services, results) is neither sent nor parsed here."""
+    Three statements on a lookup connection, each run on the driver (Prepared): the wallet's cards, the
+    years, then the year's summaries (the column written with each entry, storage/book_summary.py): an
+    entry's whole document (drugs, services, results) is neither read nor parsed here."""
     values = {"owner": owner, "now": ctx.clock.now()}
 
     def read(conn):
-        years = sorted({row[0] for row in BOOK_YEARS.all(conn, values)}, reverse=True)
+        cards = [row[0] for row in _WALLET.all(conn, values)]
+        values.update((f"card{i}", card) for i, card in enumerate(cards))
+        years = sorted({row[0] for row in book_statement("years", len(cards)).all(conn, values)}, reverse=True)
         chosen = year if year is not None else (years[0] if years else _today(ctx).year)
-        return chosen, years, BOOK_YEAR.all(conn, {**values, "year": chosen})
+        return chosen, years, book_statement("year", len(cards)).all(conn, {**values, "year": chosen})
     chosen, years, found = ctx.db.lookup(read)
-    rows = sorted(found, key=lambda r: (r.admitted_at, r.id), reverse=True)
+    rows = sorted({r.id: r for r in found}.values(), key=lambda r: (r.admitted_at, r.id), reverse=True)
     return {"nam": chosen, "cacNam": years, "luotKham": [
-        {"id": r.id, "maCSKCB": r.facility_code, "ngayVao": r.admitted_at, "ngayRa": r.ngay_ra or "",
-         "hinhThuc": r.hinh_thuc or "", "chanDoan": r.chan_doan or "", "coGiayHen": r.giay_hen is not None,
-         "coGiayChuyenTuyen": r.giay_chuyen is not None} for r in rows]}
+        {"id": r.id, "maCSKCB": r.facility_code, "ngayVao": r.admitted_at, **r.summary} for r in rows]}
 
 
-_VISIT = HealthBookEntry.data["luotKham"]
-SUMMARY = (HealthBookEntry.id, HealthBookEntry.facility_code, HealthBookEntry.admitted_at,
-           _VISIT["ngayRa"].as_string().label("ngay_ra"), _VISIT["hinhThucTen"].as_string().label("hinh_thuc"),
-           _VISIT["chanDoan"].as_string().label("chan_doan"),
-           HealthBookEntry.data["giayHen"].as_string().label("giay_hen"),
-           HealthBookEntry.data["giayChuyenTuyen"].as_string().label("giay_chuyen"))
+SUMMARY = (HealthBookEntry.id, HealthBookEntry.facility_code, HealthBookEntry.admitted_at, HealthBookEntry.summary)
+_WALLET = Prepared(select(WalletCard.card_number).where(WalletCard.personal_id == bindparam("owner")))
+_BOOK: dict[tuple[str, int], Prepared] = {}
 
 
-def _both_ways(*columns, year: bool = False):
-    """An entry is the owner's by their ID or by a card in their wallet: the two ways as one UNION of two
-    indexed reads (ix_book_owner_year; the wallet joined to ix_book_card_year). An OR, or an IN over the
-    wallet, made SQLite scan every entry of the province."""
-    shown = [HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= bindparam("now")]
-    if year:
-        shown.append(HealthBookEntry.year == bindparam("year"))
-    by_id = select(*columns).where(HealthBookEntry.personal_id == bindparam("owner"), *shown)
-    by_card = (select(*columns).select_from(WalletCard)
-               .join(HealthBookEntry, HealthBookEntry.card_number == WalletCard.card_number)
-               .where(WalletCard.personal_id == bindparam("owner"), *shown))
-    return union(by_id, by_card)     # UNION, not UNION ALL: an entry found both ways is shown once
-
-
-BOOK_YEARS = Prepared(_both_ways(HealthBookEntry.year))
-BOOK_YEAR = Prepared(_both_ways(*SUMMARY, year=True))
+def book_statement(what: str, cards: int) -> Prepared:
+    """The years of a book ("years") or one year's summaries ("year") of an owner with ``cards`` cards in the
+    wallet (bound as card0, card1, …). An entry is the owner's by their ID or by one of those cards: one UNION
+    of two indexed reads (ix_book_owner_year, ix_book_card_year). An OR made SQLite scan every entry of the
+    province; a join to the wallet made PostgreSQL hash the whole table (the card column is mostly empty, so
+    its estimate for a joined card is thousands of rows) — the cards themselves, bound, are estimated right."""
+    key = (what, cards)
+    if key not in _BOOK:
+        columns = (HealthBookEntry.year,) if what == "years" else SUMMARY
+        shown = [HealthBookEntry.is_current.is_(True), HealthBookEntry.visible_at <= bindparam("now")]
+        if what == "year":
+            shown.append(HealthBookEntry.year == bindparam("year"))
+        query = select(*columns).where(HealthBookEntry.personal_id == bindparam("owner"), *shown)
+        if cards:
+            wallet = [bindparam(f"card{i}", type_=HealthBookEntry.card_number.type) for i in range(cards)]
+            # an entry found both ways is shown once: UNION for the years; the summaries (JSON, which
+            # PostgreSQL cannot compare) by their id in visits()
+            query = (union if what == "years" else union_all)(
+                query, select(*columns).where(HealthBookEntry.card_number.in_(wallet), *shown))
+        _BOOK[key] = Prepared(query)
+    return _BOOK[key]
 
 
 def summary(e: HealthBookEntry) -> dict:
-    visit = e.data.get("luotKham", {})
-    return {"id": e.id, "maCSKCB": e.facility_code, "ngayVao": e.admitted_at, "ngayRa": visit.get("ngayRa", ""),
-            "hinhThuc": visit.get("hinhThucTen", ""), "chanDoan": visit.get("chanDoan", ""),
-            "coGiayHen": "giayHen" in e.data, "coGiayChuyenTuyen": "giayChuyenTuyen" in e.data}
+    return {"id": e.id, "maCSKCB": e.facility_code, "ngayVao": e.admitted_at, **book_summary(e.data)}
 
 
 def visit(ctx: Context, owner: str, entry_id: int) -> dict:

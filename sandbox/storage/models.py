@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary,
                         String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+
+from .book_summary import summary_default
+from .types import TZ
 
 
-class UTCDateTime(TypeDecorator):
-    """An instant, stored in UTC.  An aware value is converted to UTC before it is bound: SQLite
-    keeps datetimes as text without their offset, so a Vietnam-time bound (a search from 00:00 on a
-    day in Vietnam) compared with stored UTC text was seven hours off.  Naive values are UTC already."""
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return value.astimezone(timezone.utc) if value is not None and value.tzinfo is not None else value
-
-
-TZ = UTCDateTime()
 
 
 class Base(DeclarativeBase):
@@ -247,6 +237,7 @@ class HealthBookEntry(Base):
     delay_seconds: Mapped[int] = mapped_column(Integer, default=0)   # visible_at − received_at
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict] = mapped_column(JSON, default=summary_default)   # the year screen's fields of data
 
 
 class VneidAccount(Base):

@@ -126,11 +126,11 @@ def test_history_and_year_screen_queries_use_indexes(ctx):
     neither scans its table."""
     from sqlalchemy import text
     from sandbox.card_check import history_query
-    from sandbox.health_book.vneid import BOOK_YEAR, BOOK_YEARS
+    from sandbox.health_book.vneid import book_statement
     from sandbox.storage.models import Card
     card = Card(number="DN4585800000001", bhxh_number="5800000001", personal_id="058085000001")
-    values = {"owner": "058085000001", "now": ctx.clock.now(), "year": 2026}
-    screen = [BOOK_YEARS.statement.params(values), BOOK_YEAR.statement.params(values)]   # what visits() runs
+    values = {"owner": "058085000001", "now": ctx.clock.now(), "year": 2026, "card0": card.number, "card1": "HN2585800000001"}
+    screen = [book_statement(what, cards).statement.params(values) for what in ("years", "year") for cards in (0, 1, 2)]
     with ctx.db.read() as s:
         for query in [history_query(card), *screen]:
             compiled = query.compile(ctx.db.engine, compile_kwargs={"literal_binds": True})
