@@ -27,7 +27,7 @@ sys.path.insert(0, ROOT)
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from benchmarks.common import analyse, free_port, serve, wrk_figures  # noqa: E402
+from benchmarks.common import analyse, cpu_seconds, free_port, serve, wrk_figures  # noqa: E402
 from sandbox import admin  # noqa: E402
 from sandbox.context import Context  # noqa: E402
 from sandbox.security import md5_upper  # noqa: E402
@@ -151,6 +151,7 @@ def measure(name: str, url: str, episodes: int, seconds: int, kinds=tuple(LOOK_U
         folder = tempfile.mkdtemp(prefix="wrk-lookup-")
         for kind in kinds:
             path, content_type, ok = LOOK_UPS[kind]
+            before = cpu_seconds(server.pid, postgres=not url.startswith("sqlite"))
             out = subprocess.run(
                 ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s", "-s",
                  os.path.join(ROOT, "benchmarks", "wrk_post.lua"), base + path + (query if kind == "history" else "")],
@@ -158,14 +159,17 @@ def measure(name: str, url: str, episodes: int, seconds: int, kinds=tuple(LOOK_U
                          WRK_BODIES=_bodies(folder, kind, sample, "58001_BV"), WRK_CONTENT_TYPE=content_type,
                          WRK_THREADS="2", WRK_OK=ok),
                 capture_output=True, text=True, check=True).stdout
+            after = cpu_seconds(server.pid, postgres=not url.startswith("sqlite"))
             figures = wrk_figures(out)
             refused = int(re.search(r"refused: (\d+)", out).group(1))
             answered = figures["requests"] - refused
+            per = {k: round((after[k] - before[k]) / answered * 1000, 2) if answered else None for k in ("web", "db")}
             rows.append({"backend": name, "look_up": kind, "path": path, "episodes": episodes,
                          "people": episodes // PEOPLE_PER_EPISODES, "load_s": round(load_s),
                          "seconds": figures["duration_s"], "requests": figures["requests"], "refused": refused,
                          "look_ups": answered, "per_s": round(answered / figures["duration_s"], 1),
-                         "p50_ms": figures["p50_ms"], "p99_ms": figures["p99_ms"]})
+                         "p50_ms": figures["p50_ms"], "p99_ms": figures["p99_ms"],
+                         "cpu_ms_per_look_up_web": per["web"], "cpu_ms_per_look_up_db": per["db"]})
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         with engine.connect() as conn:
             logged = conn.execute(text("SELECT count(*) FROM card_check")).scalar()

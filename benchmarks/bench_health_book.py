@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 from fixtures.generator import generate  # noqa: E402
 from fixtures.identity import Person  # noqa: E402
@@ -185,12 +185,9 @@ def main() -> None:
     if args.only in (None, "sqlite"):
         print(json.dumps(measure("sqlite", f"sqlite:///{tempfile.mkdtemp()}/book.sqlite3", args.rows)))
     if args.only in (None, "postgresql"):
-        admin_engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS skdt_sandbox_book"))
-            conn.execute(text("CREATE DATABASE skdt_sandbox_book"))
-        admin_engine.dispose()
-        print(json.dumps(measure("postgresql", normalise_url("postgresql://postgres@127.0.0.1:5432/skdt_sandbox_book"), args.rows)))
+        from benchmarks.common import fresh_pg_database
+        url = fresh_pg_database(os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/skdt_sandbox_book"))
+        print(json.dumps(measure("postgresql", normalise_url(url), args.rows)))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from datetime import timedelta
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from benchmarks.common import analyse  # noqa: E402
 from sandbox import admin  # noqa: E402
@@ -147,12 +147,9 @@ def main() -> None:
     if args.only in (None, "sqlite"):
         print(json.dumps(measure("sqlite", f"sqlite:///{tempfile.mkdtemp()}/board.sqlite3", args.episodes, args.runs)))
     if args.only in (None, "postgresql"):
-        admin_engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS skdt_sandbox_board"))
-            conn.execute(text("CREATE DATABASE skdt_sandbox_board"))
-        admin_engine.dispose()
-        print(json.dumps(measure("postgresql", normalise_url("postgresql://postgres@127.0.0.1:5432/skdt_sandbox_board"),
+        from benchmarks.common import fresh_pg_database
+        url = fresh_pg_database(os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/skdt_sandbox_board"))
+        print(json.dumps(measure("postgresql", normalise_url(url),
                                  args.episodes, args.runs)))
 
 

@@ -39,7 +39,7 @@ from fixtures.generator import generate  # noqa: E402
 from fixtures.pki import TestCA  # noqa: E402
 from fixtures.signing import sign  # noqa: E402
 from sandbox.security import md5_upper  # noqa: E402
-from benchmarks.common import free_port, fresh_pg_database, serve, wrk_figures  # noqa: E402
+from benchmarks.common import cpu_seconds, free_port, fresh_pg_database, serve, wrk_figures  # noqa: E402
 
 PASSWORD = "Bench@58001"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/skdt_sandbox_bench")
@@ -80,6 +80,14 @@ def run_wrk(base: str, headers: dict, bodies: str, seconds: float, connections: 
     import re
     refused = int(re.search(r"^refused: (\d+)", out, re.M).group(1))
     return {**wrk_figures(out), "refused": refused, "raw": out}
+
+
+def bare_ms(payload: bytes, cert_pem: str, seconds: float = 3.0) -> float:
+    """CPU ms of the bare lxml + signxml + XSD work for ``payload`` in this process (bench_pipeline's baseline),
+    the same document the load posts, measured in the same run."""
+    from benchmarks.bench_pipeline import bare, interleaved
+    bare(payload, cert_pem)                      # first use (schemas, caches) left out
+    return interleaved({"bare": lambda: bare(payload, cert_pem)}, seconds, rounds=3)["bare"]
 
 
 def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, workers: int = 0,
@@ -145,6 +153,11 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
                 time.sleep(1)
 
         bodies = write_bodies(pool) if client_kind == "wrk" else ""
+        import base64
+        document = base64.b64decode(pool[0])
+        bare_before = bare_ms(document, credential.cert_pem.decode())
+        pids = tuple(p.pid for p in worker_procs)
+        cpu_before = cpu_seconds(server.pid, postgres=not url.startswith("sqlite"), workers=pids)
         stop = time.monotonic() + seconds
         started = time.monotonic()
         wrk_result: dict = {}
@@ -174,6 +187,9 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
             time.sleep(0.2)
         drain = time.monotonic() - drain_start
         engine.dispose()
+        cpu_after = cpu_seconds(server.pid, postgres=not url.startswith("sqlite"), workers=pids)
+        bare_cost = (bare_before + bare_ms(document, credential.cert_pem.decode())) / 2
+        cost = cpu_per_accepted(cpu_before, cpu_after, accepted, bare_cost)
         if client_kind == "wrk":
             load_s = wrk_result["duration_s"]   # wrk's own clock: its lua set-up (reading the pool) is not load
             return {"backend": name, "client": "wrk", "web_processes": web, "worker_processes": workers, "batch": batch,
@@ -184,7 +200,7 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
                     "accepted_hop_le": accepted, "duplicates": duplicates,
                     "pool_wrapped": wrk_result["requests"] > len(pool), "max_backlog": max(backlog, default=0),
                     "drain_after_load_s": round(drain, 1),
-                    "accepted_per_s_end_to_end": round(accepted / (load_s + drain), 1)}
+                    "accepted_per_s_end_to_end": round(accepted / (load_s + drain), 1), **cost}
         lat = sorted(latencies)
         return {"backend": name, "client": "python", "web_processes": web, "worker_processes": workers, "threads": threads,
                 "seconds": round(elapsed, 1),
@@ -193,11 +209,22 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
                 "avg_base64_kb": round(size / 1024, 1), "submissions": total, "accepted_hop_le": accepted,
                 "duplicates": duplicates, "pool_wrapped": len(lat) + errors > len(pool),
                 "max_backlog": max(backlog, default=0), "drain_after_load_s": round(drain, 1),
-                "accepted_per_s_end_to_end": round(accepted / (elapsed + drain), 1)}
+                "accepted_per_s_end_to_end": round(accepted / (elapsed + drain), 1), **cost}
     finally:
         for proc in [server, *worker_procs]:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def cpu_per_accepted(before: dict, after: dict, accepted: int, bare_cost: float) -> dict:
+    """CPU ms per accepted envelope by process (web, workers, PostgreSQL) over the load and its drain, their
+    sum, and the sum over the bare cost of the same document (issue: end to end ≤ 2.5× bare)."""
+    if not accepted:
+        return {"cpu_ms_per_accepted": None}
+    per = {k: (after[k] - before[k]) / accepted * 1000 for k in ("web", "workers", "db")}
+    total = sum(per.values())
+    return {"cpu_ms_per_accepted": {k: round(v, 2) for k, v in per.items()}, "cpu_ms_per_accepted_total": round(total, 2),
+            "bare_ms": round(bare_cost, 2), "end_to_end_over_bare": round(total / bare_cost, 2)}
 
 
 def main() -> None:

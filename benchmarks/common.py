@@ -71,9 +71,10 @@ def fresh_pg_database(url: str) -> str:
     return url
 
 
-def cpu_seconds(web_pid: int, postgres: bool = False) -> dict:
+def cpu_seconds(web_pid: int, postgres: bool = False, workers: tuple[int, ...] = ()) -> dict:
     """CPU seconds (user + system, from /proc) of the web process and its children (gunicorn's workers),
-    and, with ``postgres``, of every PostgreSQL process on the machine (its backends serve this run)."""
+    of the ``workers`` processes (`skdt-sandbox worker`), and, with ``postgres``, of every PostgreSQL
+    process on the machine (its backends serve this run)."""
     import os
 
     def of(pid: int) -> float:
@@ -102,4 +103,4 @@ def cpu_seconds(web_pid: int, postgres: bool = False) -> dict:
                             db += of(int(entry))
                 except OSError:
                     pass
-    return {"web": web, "db": db}
+    return {"web": web, "workers": sum(of(pid) for pid in workers), "db": db}
