@@ -3,7 +3,8 @@ on a database holding a province's year of episodes (~1 million health-book entr
 
     python benchmarks/bench_health_book.py [--rows 1000000] [--only sqlite|postgresql]
 
-Bulk rows carry a small entry; the measured citizen's 120 entries (12 a year, 10 years) are real
+Bulk rows carry a small entry, most with a card (one in 15 without, as an uninsured visit); the measured
+citizen's 120 entries (12 a year, 10 years) are real
 extractions of generated episodes.  Measures vneid.visits() (the query behind the year screen)
 in process, and GET /vneid/api/health-book/visits over HTTP against a served sandbox (the path the
 app takes: session, wallet card, consent, then the year), on its own database and a free port.
@@ -59,8 +60,10 @@ def bulk(ctx: Context, rows: int) -> float:
     with ctx.db.engine.begin() as conn:
         for i in range(rows):
             year = 2025 if i % 10 else rng.randint(2016, 2024)
-            batch.append({"episode_id": 1, "submission_id": "BULK", "personal_id": f"058{rng.randrange(10**9):09d}",
-                          "card_number": "", "facility_code": f"58{rng.choice(['001', '002', '004', '011', '032'])}",
+            person = rng.randrange(10**9)
+            # most visits are insured (a card per person); some are not (QĐ 31: in the book all the same)
+            batch.append({"episode_id": 1, "submission_id": "BULK", "personal_id": f"058{person:09d}",
+                          "card_number": "" if i % 15 == 0 else f"DN458{person:010d}", "facility_code": f"58{rng.choice(['001', '002', '004', '011', '032'])}",
                           "ma_lk": f"B{i}", "year": year, "admitted_at": f"{year}0{rng.randint(1, 9)}1{rng.randint(0, 9)}0800",
                           "received_at": now, "visible_at": now, "is_current": True, "data": small})
             if len(batch) == 20000:
