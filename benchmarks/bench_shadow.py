@@ -45,7 +45,9 @@ def compared(direct_url: str, proxied_url: str, seconds: int, connections: int, 
             "proxied_per_s": statistics.median(p["per_s"] for _, p in pairs),
             "throughput_ratio": round(statistics.median(ratio), 2), "added_p50_ms": round(statistics.median(p50), 2),
             "added_p99_ms": round(statistics.median(p99), 2), "each_round_added_p99_ms": [round(x, 2) for x in p99],
-            "each_round_throughput_ratio": [round(x, 2) for x in ratio]}
+            "each_round_throughput_ratio": [round(x, 2) for x in ratio],
+            # the noise floor: how far the direct runs' own p99 moved between rounds (nothing in front of them)
+            "direct_p99_spread_ms": round(max(d["p99_ms"] for d, _ in pairs) - min(d["p99_ms"] for d, _ in pairs), 2)}
 
 
 def main() -> None:

@@ -101,6 +101,8 @@ def table(results: list[dict]) -> str:
         ("shadow proxy: added latency p99 ms, 16 connections (saturated) · 4 connections, medians of 3 rounds", "< 5",
          shadow.get("added_p99_ms"), (shadow.get("at_4_connections") or {}).get("added_p99_ms"), 5, False),
         ("… throughput through the proxy ÷ direct (same run)", "≥ 0.9", shadow.get("throughput_ratio"), "", 0.9, True),
+        ("… noise floor: spread of the direct runs' own p99 across rounds, ms, 16 · 4 connections", "—",
+         shadow.get("direct_p99_spread_ms"), (shadow.get("at_4_connections") or {}).get("direct_p99_spread_ms"), None, False),
     ]
     lines = [f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
              f"{platform.python_implementation()} {platform.python_version()}), load generator on the same machine.", "",
