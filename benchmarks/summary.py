@@ -116,7 +116,34 @@ def table(results: list[dict]) -> str:
             values = [v for v in (judged or (a, b)) if isinstance(v, (int, float))]
             reached = "—" if not values else ("yes" if all(verdict(v, target, higher) == "yes" for v in values) else "**no**")
         lines.append(f"| {label} | {goal} | {a if a not in (None, '') else '—'} | {b if b not in (None, '') else ''} | {reached} |")
+    reasons = why_not(http, card, history, copay, book)
+    if reasons:
+        lines += ["", "Not reached, and where the CPU goes (from the same run):", *(f"- {r}" for r in reasons)]
     return "\n".join(lines)
+
+
+def why_not(http: dict, card: dict, history: dict, copay: dict, book: dict) -> list[str]:
+    """For each rate or ratio below its goal, what the CPU per request by process says about it."""
+    cores = os.cpu_count() or 1
+    out = []
+    if (http.get("end_to_end_over_bare") or 0) > 2.5 and http.get("bare_ms"):
+        per = http["cpu_ms_per_accepted"]
+        out.append(f"end to end {http['end_to_end_over_bare']:g}× bare: web {per['web'] / http['bare_ms']:.1f}×, workers "
+                   f"{per['workers'] / http['bare_ms']:.1f}×, PostgreSQL {per['db'] / http['bare_ms']:.1f}× the bare "
+                   f"{http['bare_ms']:g} ms (the workers' pipeline alone is the in-process row's ratio)")
+    for name, found, goal in (("card look-ups", card, 2000), ("Lskcb2025", history, 2000), ("co-payment", copay, 2000)):
+        for backend, row in found.items():
+            if row.get("per_s") is not None and row["per_s"] < goal and row.get("cpu_ms_per_look_up_web") is not None:
+                spent = row["cpu_ms_per_look_up_web"] + (row.get("cpu_ms_per_look_up_db") or 0)
+                out.append(f"{name} on {backend} {row['per_s']:g}/s: {spent:.2f} ms of CPU per look-up (web "
+                           f"{row['cpu_ms_per_look_up_web']:g} + database {row.get('cpu_ms_per_look_up_db') or 0:g}); "
+                           f"{cores} cores shared with wrk allow at most ≈ {cores * 1000 / spent:,.0f}/s")
+    for backend, row in book.items():
+        if row.get("reads_per_s") is not None and row["reads_per_s"] < 1000 and row.get("cpu_ms_per_read_web") is not None:
+            spent = row["cpu_ms_per_read_web"] + (row.get("cpu_ms_per_read_db") or 0)
+            out.append(f"VNeID reads on {backend} {row['reads_per_s']:g}/s: {spent:.2f} ms of CPU per read; {cores} cores "
+                       f"shared with wrk allow at most ≈ {cores * 1000 / spent:,.0f}/s")
+    return out
 
 
 def main() -> None:

@@ -29,3 +29,18 @@ def test_goals_missed_are_no_and_figures_missing_are_a_dash():
     assert _row(text, "latency p99 ms under the 16 clients")[-1] == "**no**"    # 60 ms
     assert _row(text, "co-payment look-up")[-1] == "—"                          # not measured: not "yes"
     assert _row(text, "20 MB envelope")[-1] == "—"
+
+
+def test_what_is_not_reached_says_where_the_cpu_goes():
+    results = [
+        {"_script": "bench_submit_http.py", "backend": "postgresql", "end_to_end_over_bare": 7.4, "bare_ms": 2.0,
+         "cpu_ms_per_accepted": {"web": 4.0, "workers": 8.0, "db": 2.8}},
+        {"_script": "bench_card_check.py", "backend": "postgresql", "look_up": "history", "per_s": 1300,
+         "cpu_ms_per_look_up_web": 1.1, "cpu_ms_per_look_up_db": 0.4},
+        {"_script": "bench_card_check.py", "backend": "sqlite", "look_up": "history", "per_s": 2600,
+         "cpu_ms_per_look_up_web": 0.7, "cpu_ms_per_look_up_db": 0.0},
+    ]
+    text = table(results)
+    assert "end to end 7.4× bare: web 2.0×, workers 4.0×, PostgreSQL 1.4×" in text
+    assert "Lskcb2025 on postgresql 1300/s: 1.50 ms of CPU per look-up" in text
+    assert "Lskcb2025 on sqlite" not in text          # reached: nothing to explain
