@@ -282,9 +282,10 @@ def visits(ctx: Context, owner: str, year: int | None) -> dict:
     chosen, years, found = ctx.db.lookup(read)
     rows = sorted({r.id: r for r in found}.values(), key=lambda r: (r.admitted_at, r.id), reverse=True)
     return {"nam": chosen, "cacNam": years, "luotKham": [
-        {"id": r.id, "maCSKCB": r.facility_code, "ngayVao": r.admitted_at, **r.summary} for r in rows]}
+        {"id": r.id, "maCSKCB": r.facility_code, "ngayVao": r.admitted_at, **_BLANK, **r.summary} for r in rows]}
 
 
+_BLANK = book_summary({})     # every field shown, for a row written without its summary (the column's default {})
 SUMMARY = (HealthBookEntry.id, HealthBookEntry.facility_code, HealthBookEntry.admitted_at, HealthBookEntry.summary)
 _WALLET = Prepared(select(WalletCard.card_number).where(WalletCard.personal_id == bindparam("owner")))
 _BOOK: dict[tuple[str, int], Prepared] = {}
