@@ -21,12 +21,21 @@ OUT = ROOT / "var" / "bench"
 
 
 def run(script: str, *args: str) -> list[dict]:
+    """One benchmark's JSON lines; a benchmark that fails is reported (its rows then say —) and the others
+    still run: a failure late in the run no longer loses every figure measured before it."""
     print(f"… {script} {' '.join(args)}", file=sys.stderr, flush=True)
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True, text=True,
-                          check=True, cwd=ROOT)
+                          cwd=ROOT)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        print(f"   failed: {last}", file=sys.stderr, flush=True)
+        return [{"_script": script, "_failed": last[:300]}]
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     for row in rows:
         row["_script"] = script
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "results.partial.jsonl", "a", encoding="utf-8") as fh:   # as they come, for a run cut short
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     return rows
 
 
@@ -116,6 +125,9 @@ def table(results: list[dict]) -> str:
             values = [v for v in (judged or (a, b)) if isinstance(v, (int, float))]
             reached = "—" if not values else ("yes" if all(verdict(v, target, higher) == "yes" for v in values) else "**no**")
         lines.append(f"| {label} | {goal} | {a if a not in (None, '') else '—'} | {b if b not in (None, '') else ''} | {reached} |")
+    failed = [r for r in results if r.get("_failed")]
+    if failed:
+        lines += ["", "Benchmarks that failed (their rows say —):", *(f"- {r['_script']}: {r['_failed']}" for r in failed)]
     reasons = why_not(http, card, history, copay, book)
     if reasons:
         lines += ["", "Not reached, and where the CPU goes (from the same run):", *(f"- {r}" for r in reasons)]
@@ -151,6 +163,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     quick = args.quick
+    (OUT / "results.partial.jsonl").unlink(missing_ok=True)
     results: list[dict] = []
     results += run("bench_pipeline.py", "--seconds", "2" if quick else "5")
     results += run("bench_large_envelope.py")
@@ -166,6 +179,8 @@ def main() -> None:
     text = table(results)
     (OUT / "summary.md").write_text(text + "\n", encoding="utf-8")
     print(text)
+    if any(r.get("_failed") for r in results):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -44,3 +44,9 @@ def test_what_is_not_reached_says_where_the_cpu_goes():
     assert "end to end 7.4× bare: web 2.0×, workers 4.0×, PostgreSQL 1.4×" in text
     assert "Lskcb2025 on postgresql 1300/s: 1.50 ms of CPU per look-up" in text
     assert "Lskcb2025 on sqlite" not in text          # reached: nothing to explain
+
+
+def test_a_failed_benchmark_is_named_and_its_rows_say_dash():
+    text = table([{"_script": "bench_province_board.py", "_failed": "AssertionError"}])
+    assert "- bench_province_board.py: AssertionError" in text
+    assert _row(text, "province board API")[-1] == "—"
