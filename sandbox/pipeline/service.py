@@ -118,12 +118,12 @@ def _store(ctx: Context, submission_id: str, token: str, outcome) -> bool:
         for attempt in range(3):
             try:
                 with ctx.db.session() as s:
-                    held = repo.hold(s, submission_id, token, ctx.clock.now())
+                    held = repo.hold(s, [submission_id], token, ctx.clock.now()).get(submission_id)
                     if held is None:
                         log.warning("claim of %s was taken over: verdict dropped", submission_id)
                         return False
                     profile = ctx.settings.display_profile
-                    repo.save_outcome(s, held, outcome, ctx.clock.now(), lambda key: display_delay(profile, key))
+                    repo.save_outcomes(s, [(held, outcome)], ctx.clock.now(), lambda key: display_delay(profile, key))
                 return True
             except IntegrityError:
                 # A concurrent submission of the same MA_LK became current first: decide again.
@@ -173,18 +173,15 @@ def process_batch(ctx: Context, ids: list[str], token: str) -> int:
         log.warning("batch of %d could not be read or judged together", len(ids), exc_info=True)
         return sum(_process_claimed(ctx, i, token) for i in ids)
     try:
-        stored = 0
         with ctx.db.session() as s:
             now = ctx.clock.now()
             profile = ctx.settings.display_profile
-            for sid, outcome in outcomes:
-                held = repo.hold(s, sid, token, now)
-                if held is None:
-                    log.warning("claim of %s was taken over: verdict dropped", sid)
-                    continue
-                repo.save_outcome(s, held, outcome, now, lambda key: display_delay(profile, key))
-                stored += 1
-        return stored
+            held = repo.hold(s, [sid for sid, _ in outcomes], token, now)
+            for sid in (sid for sid, _ in outcomes if sid not in held):
+                log.warning("claim of %s was taken over: verdict dropped", sid)
+            verdicts = [(held[sid], outcome) for sid, outcome in outcomes if sid in held]
+            repo.save_outcomes(s, verdicts, now, lambda key: display_delay(profile, key))
+        return len(verdicts)
     except Exception:  # noqa: BLE001 - rolled back as a whole: store one by one
         log.info("batch of %d stored one by one", len(outcomes))
         return sum(_store(ctx, sid, token, outcome) for sid, outcome in outcomes)
