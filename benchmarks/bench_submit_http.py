@@ -91,8 +91,9 @@ def bare_ms(payload: bytes, cert_pem: str, seconds: float = 3.0) -> float:
 
 
 def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, workers: int = 0,
-          client_kind: str = "python", batch: int = 32) -> dict:
+          client_kind: str = "python", batch: int = 32, max_backlog_s: float = 5.0) -> dict:
     env = dict(os.environ, DATABASE_URL=url, SANDBOX_PROCESSING_MODE="external" if workers else "background",
+               SANDBOX_MAX_BACKLOG_SECONDS=str(max_backlog_s),
                SANDBOX_WORKER_POLL_SECONDS="0.05", SANDBOX_SECRET_KEY="bench-secret-0123456789abcdef",
                SANDBOX_PASSWORD_HASH_ITERATIONS="1000")
     run_cli(env, "init-db")
@@ -194,8 +195,9 @@ def bench(name: str, url: str, seconds: float, threads: int, web: int = 1, worke
             load_s = wrk_result["duration_s"]   # wrk's own clock: its lua set-up (reading the pool) is not load
             return {"backend": name, "client": "wrk", "web_processes": web, "worker_processes": workers, "batch": batch,
                     "connections": threads, "seconds": round(load_s, 1), "requests": wrk_result["requests"],
-                    "acknowledged": total, "refused": wrk_result["refused"],
-                    "ack_per_s": round(wrk_result["requests"] / load_s, 1), "p50_ms": wrk_result["p50_ms"],
+                    "acknowledged": total, "refused": wrk_result["refused"], "max_backlog_seconds": max_backlog_s,
+                    # acknowledged = stored (a 1011 "resend later" at the admission limit is a refusal, not counted)
+                    "ack_per_s": round(total / load_s, 1), "p50_ms": wrk_result["p50_ms"],
                     "p99_ms": wrk_result["p99_ms"], "avg_base64_kb": round(size / 1024, 1), "submissions": total,
                     "accepted_hop_le": accepted, "duplicates": duplicates,
                     "pool_wrapped": wrk_result["requests"] > len(pool), "max_backlog": max(backlog, default=0),
@@ -237,15 +239,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32, help="submissions each worker claims at once")
     parser.add_argument("--client", choices=["python", "wrk"], default="python",
                         help="load generator (wrk: C, --threads is then its connection count)")
+    parser.add_argument("--max-backlog-seconds", type=float, default=5.0,
+                        help="admission control: 1011 once the oldest waiting submission is this old")
     args = parser.parse_args()
     results = []
     if args.only in (None, "sqlite"):
         tmp = tempfile.mkdtemp()
         results.append(bench("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.seconds, args.threads, args.web,
-                             args.workers, args.client, args.batch))
+                             args.workers, args.client, args.batch, args.max_backlog_seconds))
     if args.only in (None, "postgresql"):
         results.append(bench("postgresql", prepare_pg(), args.seconds, args.threads, args.web, args.workers,
-                             args.client, args.batch))
+                             args.client, args.batch, args.max_backlog_seconds))
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
 
