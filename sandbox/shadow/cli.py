@@ -65,7 +65,7 @@ def shadow_command(upstream, host, port, queue_size, keep_days, report, output):
     from .proxy import ShadowProxy
     upgrade(ctx.settings.database_url)
     click.echo(f"Shadow: http://{host}:{port} → {upstream} (đối chiếu ngoài luồng, hàng đợi {queue_size})")
-    proxy = ShadowProxy(ctx, upstream, queue_size=queue_size, keep_days=keep_days)
-    uvicorn.run(proxy, host=host, port=port, log_level="warning")
-    status = proxy.status()            # on the way out: what it forwarded, dropped and added
-    click.echo(f"Shadow dừng / stopped: {json.dumps(status, ensure_ascii=False)}")
+    def stopped(status: dict) -> None:       # on the way out: what it forwarded, dropped and added
+        click.echo(f"Shadow dừng / stopped: {json.dumps(status, ensure_ascii=False)}")
+    uvicorn.run(ShadowProxy(ctx, upstream, queue_size=queue_size, keep_days=keep_days, on_stop=stopped), host=host,
+                port=port, log_level="warning")

@@ -53,7 +53,7 @@ class ShadowProxy:
     def __init__(self, ctx: Context, upstream: str, *, transport: httpx.AsyncBaseTransport | None = None,
                  queue_size: int = 1000, timeout: float = 120.0, poll_seconds: float = 5.0,
                  give_up_seconds: float = 3600.0, keep_days: int = 7, verify: bool = True,
-                 results: httpx.Client | None = None):
+                 results: httpx.Client | None = None, on_stop=None):
         self.ctx, self.upstream = ctx, upstream.rstrip("/")
         self._transport, self._timeout, self._verify = transport, timeout, verify
         self._client: httpx.AsyncClient | None = None      # only with a transport given (tests, in-process)
@@ -63,6 +63,7 @@ class ShadowProxy:
         self.poll_seconds, self.give_up_seconds, self.keep_days = poll_seconds, give_up_seconds, keep_days
         self.stats: Counter = Counter()
         self.added_ms: list[float] = []          # the proxy's own time per call (total − upstream's)
+        self.on_stop = on_stop                   # called with status() when the server shuts down
         self._thread = threading.Thread(target=self._work, name="skdt-shadow", daemon=True)
         self._thread.start()
 
@@ -78,6 +79,8 @@ class ShadowProxy:
                         await self._client.aclose()
                     if self._upstream is not None:
                         await self._upstream.aclose()
+                    if self.on_stop is not None:
+                        self.on_stop(self.status())
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if scope["type"] != "http":

@@ -137,3 +137,14 @@ def test_an_upstream_that_never_processes_is_unserved(ctx, his, upstream):
     client.post("/api/qd130/guiHoSoXmlQD3176", data=his.form(signed(payload, his.credential)), headers=tokens)
     proxy.queue.join()
     assert report(ctx).counts()["unserved"] == 1
+
+
+def test_the_proxy_says_what_it_forwarded_and_added_when_it_stops(ctx, his, upstream):
+    said = []
+    proxy = _proxy(ctx, upstream, on_stop=said.append)
+    with TestClient(proxy, base_url="http://shadow") as client:      # lifespan: started, then shut down
+        for _ in range(3):
+            assert client.get("/portal/login").status_code == 200
+        assert said == []
+    [status] = said
+    assert status["stats"]["forwarded"] == 3 and 0 <= status["addedMsP50"] <= status["addedMsP99"]
