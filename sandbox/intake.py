@@ -18,7 +18,7 @@ from .pipeline.parsing import (ROOT_CHECKIN, ROOT_GDYK, ROOT_HOSO, XmlRefused, d
                                envelope_facility, parse_document, table_rows, text_of)
 from .reference.facilities import current_province, is_facility_code
 from .result_codes import ResultCode as RC
-from .storage.submissions import create_submission
+from .storage.submissions import acknowledge
 
 
 @dataclass(frozen=True)
@@ -151,8 +151,7 @@ def receive(ctx: Context, endpoint_name: str, headers: dict, form: dict, client_
     check_document_facility(parse_payload(payload), endpoint, ma_cskcb)
     now = ctx.clock.now()
     transaction_id = uuid.uuid4().hex.upper()
-    with ctx.db.session() as s:
-        create_submission(s, id=transaction_id, facility_code=ma_cskcb, username=caller.username,
-                          endpoint=endpoint.name, profile=endpoint.profile, kind=endpoint.kind,
-                          loai_ho_so=loai, payload=payload, now=now)
+    ctx.db.intake(lambda conn: acknowledge(conn, id=transaction_id, facility_code=ma_cskcb, username=caller.username,
+                                           endpoint=endpoint.name, profile=endpoint.profile, kind=endpoint.kind,
+                                           loai_ho_so=loai, payload=payload, now=now))
     return Receipt(transaction_id, now, caller)

@@ -14,6 +14,9 @@ def test_goals_missed_are_no_and_figures_missing_are_a_dash():
         {"_script": "bench_submit_http.py", "backend": "postgresql", "ack_per_s": 400, "accepted_per_s_end_to_end": 150,
          "duplicates": 0, "max_backlog": 10, "drain_after_load_s": 1.0, "end_to_end_over_bare": 4.8, "bare_ms": 0.9,
          "cpu_ms_per_accepted": {"web": 1.2, "workers": 2.1, "db": 1.0}},
+        {"_script": "bench_submit_http.py", "backend": "postgresql", "phase": "admission", "max_backlog_seconds": 5.0,
+         "max_backlog": 600, "drain_after_load_s": 7.5, "refused": 900, "acknowledged": 1100,
+         "end_to_end_over_bare": 1.0},
         {"_script": "bench_card_check.py", "backend": "sqlite", "look_up": "card", "per_s": 2500, "episodes": 1000000},
         {"_script": "bench_card_check.py", "backend": "postgresql", "look_up": "card", "per_s": 1900, "episodes": 1000000,
          "cpu_ms_per_look_up_web": 0.8, "cpu_ms_per_look_up_db": 0.3},
@@ -21,7 +24,10 @@ def test_goals_missed_are_no_and_figures_missing_are_a_dash():
          "api_p95_ms": 3, "entries_in_db": 1000120},
     ]
     text = table(results)
-    assert _row(text, "end to end ÷ bare")[2:] == ["4.8", "", "**no**"]
+    assert _row(text, "end to end ÷ bare")[2:] == ["4.8", "", "**no**"]   # the cost run's, not the admission run's
+    assert _row(text, "admission control at 5.0 s")[2:] == ["600 / 7.5", "900 of 2000 answered 1011 (resend later)",
+                                                           "**no**"]       # drained in 7.5 s > 5 s
+    assert _row(text, "no admission limit")[2:] == ["10 / 1.0", "", "—"]
     assert _row(text, "web · workers · PostgreSQL")[2:4] == ["1.2 · 2.1 · 1", "bare 0.9"]
     assert _row(text, "accepted (HOP_LE")[-1] == "**no**"                       # 150 < 200
     assert _row(text, "card look-ups over HTTP")[2:] == ["2500", "1900", "**no**"]   # PostgreSQL below 2 000

@@ -20,11 +20,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, lookup: bool = False, server_prepare: bool = True) -> Engine:
+def make_engine(url: str, lookup: bool = False, server_prepare: bool = True, durable: bool = False) -> Engine:
     """The engine of the database.  ``lookup``: autocommit, each statement its own transaction and
     committed without waiting for the disk (SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL
     ``synchronous_commit=off``) — survives a crash of the sandbox, may lose its last fraction of a
-    second in a crash of the machine.  For look-ups and their log lines, never acknowledged data."""
+    second in a crash of the machine.  For look-ups and their log lines, never acknowledged data.
+    ``lookup`` and ``durable``: the same, but each statement committed to disk before it returns
+    (SQLite ``synchronous=FULL``, PostgreSQL's default) — for an acknowledgement stored in one statement."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -38,7 +40,7 @@ def make_engine(url: str, lookup: bool = False, server_prepare: bool = True) -> 
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             # an acknowledged commit survives a crash of the machine (lookup: of the process)
-            cur.execute("PRAGMA synchronous=NORMAL" if lookup else "PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA synchronous=NORMAL" if lookup and not durable else "PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -60,7 +62,7 @@ def make_engine(url: str, lookup: bool = False, server_prepare: bool = True) -> 
     prepare = {} if server_prepare else {"prepare_threshold": None}
     if lookup:   # no ping per checkout (a round trip and ≈ 0.4 ms of CPU): Database.lookup retries instead
         return create_engine(url, pool_size=16, max_overflow=8, hide_parameters=True, isolation_level="AUTOCOMMIT",
-                             connect_args={"options": "-c synchronous_commit=off", **prepare})
+                             connect_args={**({} if durable else {"options": "-c synchronous_commit=off"}), **prepare})
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True,
                          connect_args=prepare)
 
@@ -76,6 +78,7 @@ class Database:
         self._read_factory = sessionmaker(self.engine.execution_options(readonly=True),
                                           expire_on_commit=False)
         self._lookup_engine = make_engine(self.url, lookup=True, server_prepare=server_prepare)   # on first use
+        self._intake_engine = make_engine(self.url, lookup=True, durable=True, server_prepare=server_prepare)
 
     @property
     def is_sqlite(self) -> bool:
@@ -112,15 +115,29 @@ class Database:
         PostgreSQL) fails its first statement, SQLAlchemy invalidates the pool, and ``work`` is run
         once more on a fresh connection.  (A drop during the card check's log line may leave that
         line written twice; the answer is still given once.)"""
-        try:
-            with self._lookup_engine.connect() as conn:
-                return work(conn)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-        with self._lookup_engine.connect() as conn:
-            return work(conn)
+        return _once_more_if_dropped(self._lookup_engine, work)
+
+    def intake(self, work: Callable[[Connection], T]) -> T:
+        """``work(conn)`` as ``lookup`` does, but each statement is committed to disk before it returns:
+        an acknowledgement stored in one statement (no BEGIN, no ping, no COMMIT: one round trip).  Run once
+        more on a fresh connection when the first failed on a connection the server had dropped (a restart):
+        ``work`` must be one statement with its own key, so that if the first attempt had committed after
+        all, the second fails on the key — nothing is stored twice, and the call is answered as failed, as
+        a COMMIT lost with its connection always was."""
+        return _once_more_if_dropped(self._intake_engine, work)
 
     def dispose(self) -> None:
         self.engine.dispose()
         self._lookup_engine.dispose()
+        self._intake_engine.dispose()
+
+
+def _once_more_if_dropped(engine: Engine, work: Callable[[Connection], T]) -> T:
+    try:
+        with engine.connect() as conn:
+            return work(conn)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with engine.connect() as conn:
+        return work(conn)

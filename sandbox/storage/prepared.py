@@ -7,8 +7,8 @@ what SQLAlchemy would decide per call — the SQL text, the order of the values,
 processor and each column's result processor (SQLite's DateTime and JSON as text, psycopg's own
 types) — and applies exactly those, so rows read the same as through ``Connection.execute``.
 
-Only for the connections of ``Database.lookup`` (each statement its own transaction): on a
-connection in a transaction, SQLAlchemy would not know of what the driver began.
+Only for the connections of ``Database.lookup`` and ``Database.intake`` (each statement its own
+transaction): on a connection in a transaction, SQLAlchemy would not know of what the driver began.
 
 A driver error is not interpreted here: the statement is run once more through ``conn.execute``,
 which raises SQLAlchemy's wrapped error as for any statement — for a connection the server dropped,

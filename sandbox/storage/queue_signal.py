@@ -1,7 +1,7 @@
 """Workers wake when a submission is acknowledged instead of polling (PostgreSQL LISTEN/NOTIFY).
 
-The acknowledgement's transaction sends ``NOTIFY skdt_queue`` (delivered when it commits, never before);
-each ``skdt-sandbox worker`` holds one connection that LISTENs and sleeps on it until a notification or
+The acknowledgement's statement sends ``pg_notify('skdt_queue', '')`` (submissions.acknowledge; delivered
+when it commits, never before); each ``skdt-sandbox worker`` holds one connection that LISTENs and sleeps on it until a notification or
 ``worker_idle_seconds`` (a safety net: a notification missed while the worker reconnects costs that much
 delay, never a lost submission — the queue is the table).  SQLite has no notifications: workers poll
 every ``worker_poll_seconds`` there.  LISTEN needs a session of its own: behind PgBouncer in transaction
@@ -13,19 +13,11 @@ from __future__ import annotations
 import logging
 import select
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from .db import normalise_url
 
 CHANNEL = "skdt_queue"
 log = logging.getLogger(__name__)
-
-
-def announce(s: Session) -> None:
-    """In the acknowledgement's transaction: wake the workers once it commits (PostgreSQL only)."""
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 class Listener:

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, literal_column, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..pipeline.findings import WARNING, finding
 from ..result_codes import ResultCode as RC
 from ..clock import as_utc
-from .queue_signal import announce
+from .prepared import Prepared
+from .queue_signal import CHANNEL
 from .models import Episode, HealthBookEntry, Submission
 
 RECEIVED, PROCESSING, PROCESSED = "DA_TIEP_NHAN", "DANG_XU_LY", "DA_XU_LY"
@@ -23,16 +25,22 @@ VALID, INVALID = "HOP_LE", "KHONG_HOP_LE"
 SUBMISSION, EPISODE, BOOK = Submission.__table__, Episode.__table__, HealthBookEntry.__table__
 
 
-def create_submission(s: Session, *, id: str, facility_code: str, username: str, endpoint: str,
-                      profile: str, kind: str, loai_ho_so: str, payload: bytes, now: datetime) -> Submission:
-    sub = Submission(id=id, facility_code=facility_code, username=username, endpoint=endpoint,
-                     profile=profile, kind=kind, loai_ho_so=loai_ho_so, payload=payload,
-                     payload_sha256=hashlib.sha256(payload).hexdigest(), received_at=now,
-                     status=RECEIVED, attempts=0, findings=[], records=[])
-    s.add(sub)
-    s.flush()
-    announce(s)          # PostgreSQL: the workers wake when this commits (queue_signal.py)
-    return sub
+_ADD = insert(SUBMISSION).values({c.name: bindparam(f"v_{c.name}", type_=c.type) for c in SUBMISSION.c})
+# PostgreSQL: the row and the workers' wake-up in one statement, committed when it returns (an
+# autocommit connection of Database.intake); the notification is delivered at that commit, never before
+ACKNOWLEDGE = {"postgresql": Prepared(select(func.pg_notify(literal_column(f"'{CHANNEL}'"), literal_column("''"))).select_from(
+    _ADD.returning(SUBMISSION.c.id).cte("added"))), "sqlite": Prepared(_ADD)}
+
+
+def acknowledge(conn: Connection, *, id: str, facility_code: str, username: str, endpoint: str, profile: str,
+                kind: str, loai_ho_so: str, payload: bytes, now: datetime) -> None:
+    """Store an acknowledged submission (DA_TIEP_NHAN) in one statement on ``conn`` (Database.intake:
+    durable when it returns); on PostgreSQL the same statement wakes the workers (queue_signal.py)."""
+    row = {"id": id, "facility_code": facility_code, "username": username, "endpoint": endpoint, "profile": profile,
+           "kind": kind, "loai_ho_so": loai_ho_so, "payload": payload,
+           "payload_sha256": hashlib.sha256(payload).hexdigest(), "received_at": now, "status": RECEIVED,
+           "claimed_at": None, "claimed_by": "", "processed_at": None, "attempts": 0, "findings": [], "records": []}
+    ACKNOWLEDGE[conn.dialect.name].execute(conn, {f"v_{k}": v for k, v in row.items()})
 
 
 def _claimable(now: datetime, stale_seconds: int):
@@ -95,9 +103,13 @@ def hold(s: Session, submission_ids: list[str], token: str, now: datetime) -> di
 
 
 def renew(s: Session, claims: list[tuple[str, str]], now: datetime) -> None:
-    """The heartbeat: claims still being worked on are not stale."""
+    """The heartbeat: claims still being worked on are not stale (a statement per claim token: a batch's
+    claims share one)."""
+    by_token: dict[str, list[str]] = {}
     for submission_id, token in claims:
-        s.execute(update(Submission).where(Submission.id == submission_id, Submission.claimed_by == token,
+        by_token.setdefault(token, []).append(submission_id)
+    for token, ids in by_token.items():
+        s.execute(update(Submission).where(Submission.id.in_(ids), Submission.claimed_by == token,
                                            Submission.status == PROCESSING).values(claimed_at=now))
 
 

@@ -106,3 +106,20 @@ def test_a_batch_that_cannot_be_stored_together_is_stored_one_by_one(ctx, his, m
     assert service.process_batch(ctx, claim_all(ctx), "batch:1") == 3
     assert calls == [3, 1, 1, 1]
     assert [his.result(i).json()["dsHoSo"][0]["xuLy"] for i in ids] == ["new"] * 3
+
+
+def test_the_heartbeat_renews_only_the_claims_still_held_under_their_token(ctx, his, monkeypatch):
+    from datetime import timedelta
+    from sandbox.clock import as_utc
+    acknowledged_only(monkeypatch)
+    ids = [his.submit_ok(envelope("58001", [generate(i, "58001", "kham").documents()]))["maGiaoDich"]
+           for i in range(3)]
+    claim_all(ctx)
+    with ctx.db.session() as s:
+        s.execute(update(Submission).where(Submission.id == ids[2]).values(claimed_by="other:2"))
+    later = ctx.clock.now() + timedelta(minutes=5)
+    with ctx.db.session() as s:                      # one statement for the batch's token
+        repo.renew(s, [(ids[0], "batch:1"), (ids[1], "batch:1"), (ids[2], "batch:1")], later)
+    with ctx.db.read() as s:
+        renewed = [as_utc(s.get(Submission, i).claimed_at) >= later - timedelta(seconds=1) for i in ids]
+    assert renewed == [True, True, False]

@@ -44,3 +44,23 @@ def test_a_worker_wakes_on_notify_not_on_its_idle_timer(ctx, his, backend):
         stop.set()
         worker.join(30)
     assert not worker.is_alive()
+
+
+def test_an_acknowledgement_on_a_dropped_connection_is_stored_once(ctx, his, backend):
+    """The acknowledgement is one statement on an autocommit connection nobody pings (Database.intake): when
+    PostgreSQL has dropped the pooled connections (a restart), the first attempt fails, the pool is
+    invalidated, and the statement runs once more on a fresh connection — the HIS gets its 200 and the
+    submission is stored once, durable, waiting for a worker."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    from sqlalchemy import func, text
+    assert his.submit(episode_envelope(seed=4)).json()["maKetQua"] == "200"     # the intake pool has a connection
+    with ctx.db.engine.connect() as conn:
+        dropped = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    assert dropped >= 1
+    answer = his.submit(episode_envelope(seed=5))
+    assert answer.status_code == 200 and answer.json()["maKetQua"] == "200"
+    with ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Submission)) == 2
+        assert s.scalar(select(Submission.status).where(Submission.id == answer.json()["maGiaoDich"])) == "DA_TIEP_NHAN"
