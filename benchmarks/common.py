@@ -39,8 +39,10 @@ def wrk_figures(out: str) -> dict:
         m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.M)
         return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
     m = re.search(r"(\d+) requests in ([\d.]+)(m|s)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {"requests": int(m.group(1)), "duration_s": float(m.group(2)) * (60 if m.group(3) == "m" else 1),
-            "p50_ms": ms("50%"), "p99_ms": ms("99%")}
+            "p50_ms": ms("50%"), "p99_ms": ms("99%"),
+            "errors": sum(int(x) for x in errors.groups()) if errors else 0}
 
 
 def analyse(ctx, table: str = "") -> None:
