@@ -22,6 +22,8 @@ def test_goals_missed_are_no_and_figures_missing_are_a_dash():
          "cpu_ms_per_look_up_web": 0.8, "cpu_ms_per_look_up_db": 0.3},
         {"_script": "bench_health_book.py", "backend": "postgresql", "reads_per_s": 1200, "load_p99_ms": 60,
          "api_p95_ms": 3, "entries_in_db": 1000120},
+        {"_script": "bench_shadow.py", "added_p99_ms": 8.1, "throughput_ratio": 1.01, "proxy_own_p99_ms": 1.9,
+         "at_4_connections": {"added_p99_ms": 0.9, "proxy_own_p99_ms": 1.6}},
     ]
     text = table(results)
     assert _row(text, "end to end ÷ bare")[2:] == ["4.8", "", "**no**"]   # the cost run's, not the admission run's
@@ -35,6 +37,8 @@ def test_goals_missed_are_no_and_figures_missing_are_a_dash():
     assert _row(text, "latency p99 ms under the 16 clients")[-1] == "**no**"    # 60 ms
     assert _row(text, "co-payment look-up")[-1] == "—"                          # not measured: not "yes"
     assert _row(text, "20 MB envelope")[-1] == "—"
+    assert _row(text, "shadow proxy: added latency p99")[-1] == "**no**"       # 8.1 ms through wrk at 16
+    assert _row(text, "the proxy's own time per call")[2:] == ["1.9", "1.6", "yes"]
 
 
 def test_what_is_not_reached_says_where_the_cpu_goes():

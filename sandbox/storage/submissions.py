@@ -28,8 +28,9 @@ SUBMISSION, EPISODE, BOOK = Submission.__table__, Episode.__table__, HealthBookE
 _ADD = insert(SUBMISSION).values({c.name: bindparam(f"v_{c.name}", type_=c.type) for c in SUBMISSION.c})
 # PostgreSQL: the row and the workers' wake-up in one statement, committed when it returns (an
 # autocommit connection of Database.intake); the notification is delivered at that commit, never before
-ACKNOWLEDGE = {"postgresql": Prepared(select(func.pg_notify(literal_column(f"'{CHANNEL}'"), literal_column("''"))).select_from(
-    _ADD.returning(SUBMISSION.c.id).cte("added"))), "sqlite": Prepared(_ADD)}
+_WAKE = func.pg_notify(literal_column(f"'{CHANNEL}'"), literal_column("''"))
+ACKNOWLEDGE = {"postgresql": Prepared(select(_WAKE).select_from(_ADD.returning(SUBMISSION.c.id).cte("added"))),
+               "sqlite": Prepared(_ADD)}
 
 
 def acknowledge(conn: Connection, *, id: str, facility_code: str, username: str, endpoint: str, profile: str,
