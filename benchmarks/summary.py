@@ -81,7 +81,6 @@ def table(results: list[dict]) -> str:
         ("… CPU ms per accepted envelope: web · workers · PostgreSQL (bare: the same document in process)", "—",
          " · ".join(f"{v:g}" for v in (http.get("cpu_ms_per_accepted") or {}).values()) or None,
          f"bare {http['bare_ms']:g}" if http.get("bare_ms") else "", None, False),
-        # bounded: what is still waiting when the load stops is processed within DRAIN_GOAL_S
         ("… largest backlog during the run / drain after it (s), no admission limit", "—",
          f"{http.get('max_backlog', '—')} / {http.get('drain_after_load_s', '—')}", "", None, False),
         # bounded: with admission control at a few seconds of backlog, what is still waiting when the load
